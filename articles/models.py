@@ -1,0 +1,230 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from photos.validators import validate_image_upload
+
+from .html import EDITOR_EXTENSIONS, sanitise_html
+
+
+class Section(models.Model):
+    """A part of the site, such as World or Politics, that every article belongs to."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True, default="")
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Sections are listed in the navigation in this order.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Return articles that readers may see now."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Load what an article card shows: section and bylines with their authors."""
+        return self.select_related("section").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def for_detail(self):
+        """Load everything the article page shows."""
+        return self.for_listing().prefetch_related("sources", "tags")
+
+    def latest_per_section(self, count):
+        """Return the newest `count` articles of each section, by section then date."""
+        return (
+            self.annotate(
+                rank_in_section=Window(
+                    RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()
+                )
+            )
+            .filter(rank_in_section__lte=count)
+            .order_by("section__position", "section__name", "-published_at")
+        )
+
+
+class Article(models.Model):
+    """A story, from a reporter's draft to the published page."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    headline = models.CharField(_("headline"), max_length=250)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The last part of the story's address.")
+    )
+    standfirst = models.TextField(
+        _("standfirst"),
+        blank=True,
+        default="",
+        help_text=_("One or two sentences under the headline; also shown on listings."),
+    )
+    body = ProseEditorField(
+        _("body"), blank=True, default="", config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitise_html
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("section")
+    )
+    authors = models.ManyToManyField(
+        "authors.Author", through="Byline", related_name="articles", verbose_name=_("authors")
+    )
+    sources = models.ManyToManyField(
+        "authors.Organisation",
+        blank=True,
+        related_name="citing_articles",
+        verbose_name=_("sources"),
+        help_text=_("Agencies and organisations the story cites."),
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    dateline = models.CharField(
+        _("dateline"), max_length=100, blank=True, default="", help_text=_("Where the story was reported from.")
+    )
+    hero_image = models.ImageField(
+        _("image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="hero_image_width",
+        height_field="hero_image_height",
+        validators=[validate_image_upload],
+    )
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_alt = models.CharField(
+        _("alt text"),
+        max_length=250,
+        blank=True,
+        default="",
+        help_text=_("Describe the image for readers who cannot see it. Required with an image."),
+    )
+    hero_image_caption = models.CharField(_("caption"), max_length=300, blank=True, default="")
+    hero_image_credit = models.CharField(
+        _("credit"), max_length=200, blank=True, default="", help_text=_("For example Reuters/Jane Doe.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future schedules the story: it appears on its own then."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        get_latest_by = "published_at"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["status", "published_at"], name="article_status_published")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_image_alt=""),
+                name="hero_image_has_alt_text",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        if self.published_at is None:
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        published = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": published.year,
+                "month": f"{published.month:02d}",
+                "day": f"{published.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def is_published(self):
+        """Apply the rule of `ArticleQuerySet.published()` to this one article."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def clean(self):
+        if self.hero_image and not self.hero_image_alt.strip():
+            raise ValidationError({"hero_image_alt": _("Describe the image for readers who cannot see it.")})
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        self.body = sanitise_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def was_updated(self):
+        """Tell whether the story changed noticeably after it was published."""
+        return bool(self.published_at) and self.updated_at - self.published_at > timedelta(minutes=5)
+
+
+class Byline(models.Model):
+    """An author's credit on an article, in order, with an optional role."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        "authors.Author", on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author")
+    )
+    role = models.CharField(
+        _("role"), max_length=100, blank=True, default="", help_text=_("For example Additional reporting.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_byline_author"),
+        ]
+
+    def __str__(self):
+        return f"{self.role}: {self.author}" if self.role else str(self.author)

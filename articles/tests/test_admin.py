@@ -1,0 +1,183 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.models import Article
+from photos.tests.images import image_upload
+
+ADD_URL = reverse("admin:articles_article_add")
+
+
+def article_form_data(section, author, **overrides):
+    """The POST data the article add form sends, with one byline."""
+    data = {
+        "headline": "Kim leaves Russia",
+        "slug": "kim-leaves-russia",
+        "standfirst": "Drones as a gift.",
+        "body": "<p>Kim Jong Un left.</p>",
+        "section": section.pk,
+        "dateline": "Vladivostok",
+        "status": Article.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "hero_image_alt": "",
+        "hero_image_caption": "",
+        "hero_image_credit": "",
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "1",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "bylines-0-author": author.pk,
+        "bylines-0-role": "",
+        "bylines-0-position": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def reporter_client(client, make_user, make_author):
+    user = make_user(username="reporter")
+    user.groups.add(Group.objects.get(name="Reporters"))
+    make_author(user=user, name="Rita Reporter")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+class TestArticleAdd:
+    def test_reporter_drafts_a_story_with_image_tags_and_sources(self, reporter_client, make_section, make_author, make_organisation):
+        section, author = make_section(), make_author()
+        tass = make_organisation(name="TASS")
+        data = article_form_data(
+            section,
+            author,
+            body='<p>Kim left.</p><script>alert("x")</script>',
+            hero_image=image_upload("train.png", size=(120, 80)),
+            hero_image_alt="Kim Jong Un waves from his train",
+            tags=["North Korea", "Russia"],
+            sources=[tass.pk],
+        )
+
+        response = reporter_client.post(ADD_URL, data)
+
+        assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+        article = Article.objects.get(slug="kim-leaves-russia")
+        assert article.created_by.username == "reporter"
+        assert article.body == "<p>Kim left.</p>"
+        assert sorted(article.tags.names()) == ["North Korea", "Russia"]
+        assert list(article.sources.all()) == [tass]
+        assert (article.hero_image_width, article.hero_image_height) == (120, 80)
+        assert list(article.authors.all()) == [author]
+
+    def test_image_without_alt_text_is_refused_and_input_kept(self, reporter_client, make_section, make_author):
+        data = article_form_data(make_section(), make_author(), hero_image=image_upload(), tags=["Brand new tag"])
+        response = reporter_client.post(ADD_URL, data)
+        assert response.status_code == 200
+        form = response.context["adminform"].form
+        assert "hero_image_alt" in form.errors
+        html = response.content.decode()
+        assert 'value="Kim leaves Russia"' in html
+        assert "Brand new tag" in html
+        assert not Article.objects.exists()
+
+    def test_duplicate_slug_is_a_form_error(self, reporter_client, make_section, make_author, make_article):
+        make_article(slug="kim-leaves-russia")
+        response = reporter_client.post(ADD_URL, article_form_data(make_section(), make_author()))
+        assert response.status_code == 200
+        assert "slug" in response.context["adminform"].form.errors
+        assert Article.objects.count() == 1
+
+    def test_file_that_is_not_an_image_is_refused(self, reporter_client, make_section, make_author):
+        fake = SimpleUploadedFile("photo.jpg", b"this is not a picture", content_type="image/jpeg")
+        data = article_form_data(make_section(), make_author(), hero_image=fake, hero_image_alt="x")
+        response = reporter_client.post(ADD_URL, data)
+        assert response.status_code == 200
+        assert "hero_image" in response.context["adminform"].form.errors
+
+    def test_image_over_the_byte_limit_is_refused(self, reporter_client, make_section, make_author, settings):
+        settings.NEWSROOM_MAX_IMAGE_BYTES = 100
+        data = article_form_data(make_section(), make_author(), hero_image=image_upload(size=(200, 200)), hero_image_alt="x")
+        response = reporter_client.post(ADD_URL, data)
+        errors = response.context["adminform"].form.errors
+        assert "largest allowed" in str(errors["hero_image"])
+
+    def test_image_over_the_pixel_limit_is_refused(self, reporter_client, make_section, make_author, settings):
+        settings.NEWSROOM_MAX_IMAGE_PIXELS = 100
+        data = article_form_data(make_section(), make_author(), hero_image=image_upload(size=(20, 20)), hero_image_alt="x")
+        response = reporter_client.post(ADD_URL, data)
+        errors = response.context["adminform"].form.errors
+        assert "megapixels" in str(errors["hero_image"])
+
+    def test_article_needs_a_byline(self, reporter_client, make_section, make_author):
+        data = article_form_data(make_section(), make_author(), **{"bylines-0-author": ""})
+        response = reporter_client.post(ADD_URL, data)
+        assert response.status_code == 200
+        assert not Article.objects.exists()
+
+    def test_add_form_renders_the_rich_text_editor(self, reporter_client):
+        html = reporter_client.get(ADD_URL).content.decode()
+        assert "django_prose_editor" in html
+        assert 'data-tags="true"' in html
+
+
+@pytest.mark.django_db
+class TestArticleChangelist:
+    def test_changelist_queries_do_not_grow_with_rows(self, superuser_client, make_article, make_author, django_assert_max_num_queries):
+        for _ in range(30):
+            make_article(authors=[make_author(), make_author()], tags=["x"])
+        with django_assert_max_num_queries(15):
+            response = superuser_client.get(reverse("admin:articles_article_changelist"))
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 30
+
+    @pytest.mark.parametrize("query", ["status=draft", "tag=drones", "q=Kim", "published_at__year=2023"])
+    def test_filters_and_search(self, superuser_client, make_article, query):
+        make_article(headline="Kim story", tags=["Drones"])
+        response = superuser_client.get(reverse("admin:articles_article_changelist") + "?" + query)
+        assert response.status_code == 200
+
+    def test_tag_filter_and_search_narrow_the_list(self, superuser_client, make_article):
+        make_article(headline="About drones", tags=["Drones"])
+        make_article(headline="About trains", body="<p>A train.</p>")
+        changelist = reverse("admin:articles_article_changelist")
+        assert [a.headline for a in superuser_client.get(changelist + "?tag=drones").context["cl"].result_list] == ["About drones"]
+        assert [a.headline for a in superuser_client.get(changelist + "?q=train").context["cl"].result_list] == ["About trains"]
+
+
+@pytest.mark.django_db
+class TestTagAutocomplete:
+    url = reverse("admin:articles_article_tag_autocomplete")
+
+    def test_suggests_matching_tag_names(self, reporter_client, make_article):
+        make_article(tags=["North Korea", "South Korea", "Russia"])
+        response = reporter_client.get(self.url, {"term": "korea"})
+        assert response.json()["results"] == [
+            {"id": "North Korea", "text": "North Korea"},
+            {"id": "South Korea", "text": "South Korea"},
+        ]
+
+    def test_needs_article_permission(self, client, make_user):
+        client.force_login(make_user())
+        assert client.get(self.url, {"term": "x"}).status_code == 403
+
+    def test_anonymous_is_sent_to_login(self, client, db):
+        assert client.get(self.url).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:authors_author_add",
+        "admin:authors_author_changelist",
+        "admin:authors_organisation_add",
+        "admin:authors_organisation_changelist",
+        "admin:articles_section_changelist",
+        "admin:articles_article_changelist",
+    ],
+)
+def test_admin_pages_render(superuser_client, make_affiliation, url_name):
+    make_affiliation()
+    assert superuser_client.get(reverse(url_name)).status_code == 200

@@ -1,0 +1,161 @@
+from datetime import UTC, datetime
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article, Byline, Section
+from authors.models import Affiliation, Author, Organisation
+
+pytestmark = pytest.mark.django_db
+
+KIM_HEADLINE = "North Korea’s Kim leaves Russia, given drones as gift"
+
+
+@pytest.fixture(autouse=True)
+def demo_env(settings, tmp_path, monkeypatch):
+    """Keep the generated password file out of the real var/ and ignore a developer's variable."""
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("NEWSROOM_DEMO_PASSWORD", raising=False)
+    return tmp_path
+
+
+def load_demo(*args):
+    """Run the command and return what it printed."""
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Article, Author, Organisation, Affiliation, Byline, Section, Tag, TaggedItem)
+    } | {"users": get_user_model().objects.count()}
+
+
+def kim_story():
+    return Article.objects.get(headline=KIM_HEADLINE)
+
+
+def test_loads_the_real_story_published():
+    load_demo("--no-samples")
+
+    article = kim_story()
+    assert article in Article.objects.published()
+    assert article.published_at == datetime(2023, 9, 17, 12, 0, tzinfo=UTC)
+    assert article.section.name == "World"
+    assert article.dateline == "Vladivostok"
+    assert article.standfirst
+    assert set(article.tags.names()) >= {"North Korea", "Russia", "Kim Jong Un"}
+    assert "Artyom-Primorsky-1" in article.body
+    assert article.body.startswith("<p>Kim Jong Un, the leader of North Korea")
+    assert "No Comments" not in article.body
+    assert "Mridha" not in article.body
+    assert not Article.objects.filter(slug__startswith="sample-story").exists()
+
+
+def test_real_story_is_bylined_to_its_author_with_his_affiliations():
+    load_demo("--no-samples")
+
+    article = kim_story()
+    (byline,) = article.bylines.all()
+    author = byline.author
+    assert (author.name, author.slug, byline.position) == ("Mridha Shihab Mahmud", "mridha-shihab-mahmud", 0)
+    assert author.job_title == "Writer, content editor and photojournalist"
+    assert author.bio.startswith("Mridha Shihab Mahmud is a writer")
+    assert "Mymensingh Film & Photography Society" in author.bio
+    assert "No Comments" not in author.bio
+    assert [(a.role, a.organisation.name, a.organisation.kind, a.is_current) for a in author.affiliations.all()] == [
+        ("Staff reporter", "News Hour", Organisation.Kind.PUBLISHER, True),
+        ("Humanitarian worker", "Safety Assistance For Emergencies", Organisation.Kind.NGO, True),
+        ("Chief respondent person", "Mymensingh Film & Photography Society", Organisation.Kind.SOCIETY, True),
+    ]
+    society = Organisation.objects.get(name="Mymensingh Film & Photography Society")
+    assert (society.city, society.country) == ("Mymensingh", "Bangladesh")
+    assert Organisation.objects.get(name="Safety Assistance For Emergencies").short_name == "SAFE"
+
+
+def test_real_story_cites_exactly_its_agencies():
+    load_demo("--no-samples")
+
+    sources = kim_story().sources.all()
+    assert sorted(org.short_name or org.name for org in sources) == ["KCNA", "Ria Novosti", "TASS"]
+    assert {org.kind for org in sources} == {Organisation.Kind.NEWS_AGENCY}
+    assert Organisation.objects.get(short_name="KCNA").name == "Korean Central News Agency"
+
+
+def test_sections_in_order():
+    load_demo("--no-samples")
+
+    assert list(Section.objects.values_list("name", flat=True)) == [
+        "World", "Politics", "Business", "Science", "Culture", "Sport",
+    ]
+
+
+def test_samples_load_and_rerunning_changes_nothing():
+    load_demo()
+    counts = row_counts()
+    load_demo()
+
+    assert row_counts() == counts
+    assert Article.objects.published().count() >= 60
+    assert Article.objects.published().latest() == kim_story()
+    samples = Article.objects.filter(slug__startswith="sample-story")
+    assert all(a.body.startswith("<p><em>This is sample text generated for the demo.</em></p>") for a in samples)
+    unpublished = samples.exclude(status=Article.Status.PUBLISHED)
+    assert unpublished.count() == 3
+    assert not unpublished.filter(published_at__isnull=False).exists()
+    assert Byline.objects.filter(role="Additional reporting").exists()
+
+
+def test_rerunning_without_samples_changes_nothing():
+    load_demo("--no-samples")
+    counts = row_counts()
+    load_demo("--no-samples")
+
+    assert row_counts() == counts
+
+
+def test_password_from_environment_is_set_on_both_users_every_run(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_DEMO_PASSWORD", "first-demo-password")
+    load_demo("--no-samples")
+    monkeypatch.setenv("NEWSROOM_DEMO_PASSWORD", "second-demo-password")
+    out = load_demo("--no-samples")
+
+    assert "/admin/" in out
+    assert "second-demo-password" not in out
+    editor = authenticate(username="editor", password="second-demo-password")
+    reporter = authenticate(username="reporter", password="second-demo-password")
+    assert editor is not None and reporter is not None
+    assert editor.is_staff and not editor.is_superuser
+    assert reporter.is_staff and not reporter.is_superuser
+    assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
+    assert list(reporter.groups.values_list("name", flat=True)) == ["Reporters"]
+    assert reporter.author.name == "Tom Okafor"
+    assert not Author.objects.filter(user=editor).exists()
+
+
+def test_generated_password_is_stored_printed_and_never_reset(demo_env):
+    out = load_demo("--no-samples")
+
+    password_file = demo_env / "demo-password"
+    password = password_file.read_text().strip()
+    assert password_file.stat().st_mode & 0o777 == 0o600
+    assert password in out and "editor" in out and "reporter" in out and "/admin/" in out
+    assert authenticate(username="editor", password=password) is not None
+    assert authenticate(username="reporter", password=password) is not None
+
+    assert password in load_demo("--no-samples")
+
+    reporter = get_user_model().objects.get(username="reporter")
+    reporter.set_password("chosen-by-the-reporter")
+    reporter.save()
+    out = load_demo("--no-samples")
+
+    assert "unchanged" in out
+    assert password_file.read_text().strip() == password
+    assert authenticate(username="reporter", password="chosen-by-the-reporter") is not None
+    assert authenticate(username="editor", password=password) is not None

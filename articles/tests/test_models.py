@@ -1,0 +1,123 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils import timezone
+
+from articles.html import sanitise_html
+from articles.models import Article
+from photos.tests.images import image_upload
+
+
+@pytest.mark.django_db
+class TestPublishedRule:
+    def test_published_includes_only_live_articles(self, make_article):
+        live = make_article()
+        make_article(status=Article.Status.DRAFT, published_at=None)
+        make_article(status=Article.Status.REVIEW, published_at=None)
+        make_article(published_at=timezone.now() + timedelta(minutes=5))
+
+        assert list(Article.objects.published()) == [live]
+
+    def test_scheduled_article_appears_when_its_time_comes(self, make_article, monkeypatch):
+        scheduled = make_article(published_at=timezone.now() + timedelta(hours=1))
+        assert not scheduled.is_published()
+        assert not Article.objects.published().exists()
+
+        later = timezone.now() + timedelta(hours=2)
+        monkeypatch.setattr(timezone, "now", lambda: later)
+
+        assert scheduled.is_published()
+        assert list(Article.objects.published()) == [scheduled]
+
+    @pytest.mark.parametrize(
+        ("status", "offset", "expected"),
+        [
+            (Article.Status.PUBLISHED, -60, True),
+            (Article.Status.PUBLISHED, 60, False),
+            (Article.Status.REVIEW, -60, False),
+            (Article.Status.DRAFT, -60, False),
+        ],
+    )
+    def test_is_published_agrees_with_queryset(self, make_article, status, offset, expected):
+        article = make_article(status=status, published_at=timezone.now() + timedelta(seconds=offset))
+        assert article.is_published() is expected
+        assert Article.objects.published().filter(pk=article.pk).exists() is expected
+
+    def test_author_reverse_relation_has_published(self, make_article, make_author):
+        author = make_author()
+        live = make_article(authors=[author])
+        make_article(authors=[author], status=Article.Status.DRAFT, published_at=None)
+
+        assert list(author.articles.published()) == [live]
+
+
+@pytest.mark.django_db
+class TestArticleInvariants:
+    def test_publishing_without_a_date_stamps_now(self, make_article):
+        article = make_article(status=Article.Status.DRAFT, published_at=None)
+        article.status = Article.Status.PUBLISHED
+        article.save()
+        assert article.published_at is not None
+        assert article.published_at <= timezone.now()
+
+    def test_database_refuses_published_article_without_date(self, make_article):
+        article = make_article()
+        with pytest.raises(IntegrityError):
+            Article.objects.filter(pk=article.pk).update(published_at=None)
+
+    def test_image_needs_alt_text(self, make_article):
+        article = make_article()
+        article.hero_image = image_upload()
+        article.hero_image_alt = "  "
+        with pytest.raises(ValidationError) as error:
+            article.clean()
+        assert "hero_image_alt" in error.value.message_dict
+
+    def test_body_is_sanitised_on_save(self, make_article):
+        article = make_article(body='<p onclick="steal()">Hi <script>alert(1)</script><a href="javascript:x()">x</a></p>')
+        article.refresh_from_db()
+        assert "script" not in article.body
+        assert "onclick" not in article.body
+        assert "javascript" not in article.body
+        assert article.body.startswith("<p>Hi")
+
+    def test_absolute_url_uses_publication_date(self, make_article):
+        article = make_article(slug="a-story", published_at=timezone.make_aware(timezone.datetime(2023, 9, 17, 12)))
+        assert article.get_absolute_url() == "/2023/09/17/a-story/"
+
+    def test_unpublished_article_links_to_preview(self, make_article):
+        article = make_article(status=Article.Status.DRAFT, published_at=None)
+        assert article.get_absolute_url() == f"/preview/{article.pk}/"
+
+
+class TestSanitiser:
+    def test_keeps_editorial_markup(self):
+        html = '<h2>Head</h2><p><strong>b</strong> <em>i</em> <a href="https://example.org" title="t">l</a></p><ul><li>x</li></ul><blockquote>q</blockquote>'
+        cleaned = sanitise_html(html)
+        for fragment in ["<h2>Head</h2>", "<strong>b</strong>", "<em>i</em>", 'href="https://example.org"', "<li>x</li>", "<blockquote>q</blockquote>"]:
+            assert fragment in cleaned
+
+    def test_links_get_safe_rel(self):
+        assert 'rel="noopener noreferrer"' in sanitise_html('<a href="https://example.org">x</a>')
+
+    @pytest.mark.parametrize(
+        "dangerous",
+        [
+            "<script>alert(1)</script>",
+            '<img src=x onerror="alert(1)">',
+            '<iframe src="https://evil.example"></iframe>',
+            '<a href="javascript:alert(1)">x</a>',
+            '<p style="position:fixed">x</p>',
+            "<style>body{display:none}</style>",
+        ],
+    )
+    def test_removes_dangerous_markup(self, dangerous):
+        cleaned = sanitise_html(dangerous)
+        for word in ["script", "onerror", "iframe", "javascript", "style", "<img"]:
+            assert word not in cleaned
+
+    def test_empty_editor_document_is_empty(self):
+        assert sanitise_html("<p></p>") == ""
+        assert sanitise_html(None) == ""

@@ -1,0 +1,76 @@
+"""Every reader page runs a fixed number of queries, however much content there is."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Byline
+
+QUERY_BUDGET = 10
+
+
+@pytest.fixture
+def busy_newsroom(make_article, make_author, make_organisation, make_affiliation, make_section):
+    """Sixty articles over five sections, each with three bylines, three tags and two sources."""
+    sections = [make_section(slug=f"section-{n}") for n in range(5)]
+    authors = [make_author() for _ in range(8)]
+    agencies = [make_organisation() for _ in range(4)]
+    for author in authors:
+        for agency in agencies[:2]:
+            make_affiliation(author=author, organisation=agency)
+    articles = []
+    for n in range(60):
+        articles.append(
+            make_article(
+                section=sections[n % 5],
+                authors=[authors[n % 8], authors[(n + 1) % 8], authors[(n + 2) % 8]],
+                tags=["Politics", "Economy", f"Topic {n % 7}"],
+                sources=[agencies[n % 4], agencies[(n + 1) % 4]],
+                published_at=timezone.now() - timedelta(hours=n + 1),
+            )
+        )
+    Byline.objects.filter(article=articles[0], position=1).update(role="Additional reporting")
+    return {"sections": sections, "authors": authors, "agencies": agencies, "articles": articles}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "page",
+    ["home", "article", "section", "tag", "author", "organisation"],
+)
+def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_assert_max_num_queries, page):
+    urls = {
+        "home": "/",
+        "article": busy_newsroom["articles"][0].get_absolute_url(),
+        "section": busy_newsroom["sections"][0].get_absolute_url(),
+        "tag": reverse("articles:tag", args=["politics"]),
+        "author": busy_newsroom["authors"][0].get_absolute_url(),
+        "organisation": busy_newsroom["agencies"][0].get_absolute_url(),
+    }
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = client.get(urls[page])
+    assert response.status_code == 200
+    assert busy_newsroom["articles"][0].headline in response.content.decode() or page in {"tag", "organisation", "section"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["home", "section", "author"])
+def test_query_count_does_not_grow_with_content(client, make_article, make_author, make_section, page, django_assert_num_queries):
+    """Count the queries with little content, then show the same count with much more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    section = make_section(slug="world")
+    author = make_author()
+    url = {"home": "/", "section": section.get_absolute_url(), "author": author.get_absolute_url()}[page]
+
+    make_article(section=section, authors=[author], tags=["a"])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+
+    for n in range(25):
+        make_article(section=section, authors=[author, make_author()], tags=["a", f"t{n}"])
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)

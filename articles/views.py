@@ -1,0 +1,64 @@
+from itertools import groupby
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.views.generic import DateDetailView, DetailView, TemplateView
+from taggit.models import Tag
+
+from newsroom.views import ObjectArticleListView
+
+from .models import Article, Section
+
+HOME_TOP_COUNT = 4
+HOME_LATEST_COUNT = 6
+HOME_PER_SECTION_COUNT = 4
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        published = Article.objects.published().for_listing()
+        lead, *rest = published[: 1 + HOME_TOP_COUNT + HOME_LATEST_COUNT] or [None]
+        by_section = published.latest_per_section(HOME_PER_SECTION_COUNT)
+        return super().get_context_data(
+            lead=lead,
+            top=rest[:HOME_TOP_COUNT],
+            latest=rest[HOME_TOP_COUNT:],
+            sections=[
+                (section, list(articles)) for section, articles in groupby(by_section, key=lambda a: a.section)
+            ],
+            **kwargs,
+        )
+
+
+class ArticleDetailView(DateDetailView):
+    date_field = "published_at"
+    month_format = "%m"
+    day_format = "%d"
+
+    def get_queryset(self):
+        return Article.objects.published().for_detail()
+
+
+class ArticlePreviewView(PermissionRequiredMixin, DetailView):
+    """Show staff an article as readers will see it, whatever its status."""
+
+    permission_required = "articles.view_article"
+    queryset = Article.objects.for_detail()
+    extra_context = {"is_preview": True}
+
+
+class SectionView(ObjectArticleListView):
+    model = Section
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        return self.object.articles.published().for_listing()
+
+
+class TagView(ObjectArticleListView):
+    model = Tag
+    template_name = "articles/tag_detail.html"
+
+    def get_queryset(self):
+        return Article.objects.published().filter(tags=self.object).for_listing()

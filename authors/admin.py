@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Affiliation, Author, AuthorLink, Organisation
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "is_current", "position"]
+
+
+class AuthorLinkInline(admin.TabularInline):
+    model = AuthorLink
+    extra = 0
+    fields = ["label", "url", "position"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "job_title", "user", "email"]
+    list_select_related = ["user"]
+    search_fields = ["name", "job_title", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    inlines = [AffiliationInline, AuthorLinkInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "job_title", "bio", "photo"]}),
+        (_("Contact"), {"fields": ["website", "email", "user"]}),
+    ]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "location"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "description"]}),
+        (_("Where and how to reach it"), {"fields": ["website", "logo", "country", "city"]}),
+    ]
+
+    @admin.display(description=_("location"), ordering="country")
+    def location(self, organisation):
+        return organisation.location

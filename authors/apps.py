@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuthorsConfig(AppConfig):
+    name = "authors"
+    verbose_name = _("Authors and organisations")

@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from photos.validators import validate_image_upload
+
+
+class Organisation(models.Model):
+    """A publisher, agency, trust, society or other body that authors work for or articles cite."""
+
+    class Kind(models.TextChoices):
+        PUBLISHER = "publisher", _("Publisher")
+        NEWS_AGENCY = "news_agency", _("News agency")
+        BROADCASTER = "broadcaster", _("Broadcaster")
+        NGO = "ngo", _("NGO or trust")
+        SOCIETY = "society", _("Society or club")
+        GOVERNMENT = "government", _("Government body")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=50,
+        blank=True,
+        default="",
+        help_text=_("Abbreviation readers know it by, such as TASS or SAFE."),
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    description = models.TextField(_("description"), blank=True, default="")
+    website = models.URLField(_("website"), blank=True, default="")
+    logo = models.ImageField(
+        _("logo"), upload_to="organisations/", blank=True, validators=[validate_image_upload]
+    )
+    country = models.CharField(_("country"), max_length=100, blank=True, default="")
+    city = models.CharField(_("city"), max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("authors:organisation", kwargs={"slug": self.slug})
+
+    @property
+    def location(self):
+        """Return "City, Country" with whichever parts are known."""
+        return ", ".join(part for part in (self.city, self.country) if part)
+
+
+class Author(models.Model):
+    """A person who writes, photographs or reports for the site."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        verbose_name=_("login"),
+        help_text=_("The reporter's own account, if they have one."),
+    )
+    job_title = models.CharField(_("job title"), max_length=200, blank=True, default="")
+    bio = models.TextField(
+        _("biography"), blank=True, default="", help_text=_("Plain text; leave a blank line between paragraphs.")
+    )
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True, validators=[validate_image_upload])
+    website = models.URLField(_("website"), blank=True, default="")
+    email = models.EmailField(_("email"), blank=True, default="", help_text=_("Private: never shown to readers."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("authors:detail", kwargs={"slug": self.slug})
+
+
+class AuthorLink(models.Model):
+    """A public profile of an author elsewhere: a social network, a portfolio."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(_("label"), max_length=100, help_text=_("For example Mastodon, LinkedIn, Portfolio."))
+    url = models.URLField(_("address"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+
+    def __str__(self):
+        return self.label
+
+
+class Affiliation(models.Model):
+    """An author's role at an organisation, current or past."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="affiliations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="affiliations", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=200, help_text=_("For example Staff reporter."))
+    is_current = models.BooleanField(_("current"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["-is_current", "position", "pk"]
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "organisation", "role"], name="unique_affiliation_role"
+            ),
+            models.CheckConstraint(condition=~Q(role=""), name="affiliation_role_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.role}, {self.organisation.name}"

@@ -1,0 +1,31 @@
+from django.db.models import Prefetch
+
+from newsroom.views import ObjectArticleListView
+
+from .models import Affiliation, Author, Organisation
+
+
+class AuthorView(ObjectArticleListView):
+    model = Author
+    template_name = "authors/author_detail.html"
+
+    def get_object_queryset(self):
+        return Author.objects.prefetch_related(
+            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organisation")), "links"
+        )
+
+    def get_queryset(self):
+        return self.object.articles.published().for_listing()
+
+
+class OrganisationView(ObjectArticleListView):
+    model = Organisation
+    template_name = "authors/organisation_detail.html"
+
+    def get_object_queryset(self):
+        return Organisation.objects.prefetch_related(
+            Prefetch("affiliations", queryset=Affiliation.objects.select_related("author").order_by("author__name"))
+        )
+
+    def get_queryset(self):
+        return self.object.citing_articles.published().for_listing()

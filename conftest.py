@@ -1,0 +1,42 @@
+import pytest
+
+from articles.tests.factories import ArticleFactory, SectionFactory
+from authors.tests.factories import AffiliationFactory, AuthorFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def make_article(db):
+    """Create an article; published an hour ago unless told otherwise."""
+    return ArticleFactory
+
+
+@pytest.fixture
+def make_author(db):
+    return AuthorFactory
+
+
+@pytest.fixture
+def make_organisation(db):
+    return OrganisationFactory
+
+
+@pytest.fixture
+def make_affiliation(db):
+    return AffiliationFactory
+
+
+@pytest.fixture
+def make_section(db):
+    return SectionFactory
+
+
+@pytest.fixture
+def make_user(db):
+    return UserFactory
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    user = UserFactory(username="admin", is_superuser=True)
+    client.force_login(user)
+    return client

@@ -1,0 +1,10 @@
+"""Settings for running on a developer's machine: DEBUG on unless told otherwise."""
+
+from .base import *  # noqa: F403
+from .base import env_bool, secret_key
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = secret_key(DEBUG)
+
+# Serve files from static/ as they change, without collectstatic.
+WHITENOISE_AUTOREFRESH = DEBUG
