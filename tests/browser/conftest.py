@@ -1,0 +1,79 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live test server."""
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium")
+# Without these, Chromium tries to reach the network on start (closed here) and
+# sandboxing fails when running as root in CI.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+# Playwright's sync API runs an event loop in this thread; the test's own database
+# calls are still synchronous, so Django must not refuse them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"Chromium is needed for browser tests and was not found at {CHROMIUM}; run `make test` to install it.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh desktop browser tab whose relative URLs go to the live server."""
+    context = chromium.new_context(base_url=live_server.url, viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def new_page(chromium, live_server):
+    """Open further tabs, each in its own context (its own cookies), e.g. for a second user."""
+    contexts = []
+
+    def open_page(viewport=DESKTOP):
+        context = chromium.new_context(base_url=live_server.url, viewport=viewport)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Where browser tests leave screenshots for people to look at."""
+    path = os.environ.get("NEWSROOM_SCREENSHOTS") or tempfile.mkdtemp(prefix="newsroom-screenshots-")
+    os.makedirs(path, exist_ok=True)
+    return path
