@@ -3,7 +3,6 @@ PYTHON ?= $(shell command -v python3.13 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= newsroom.settings.dev
 
 .PHONY: run test install install-dev browser migrate demo check clean
 
