@@ -35,12 +35,23 @@ run: demo
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download is not used.
 CHROMIUM ?= /usr/bin/chromium
-browser:
+# axe-core, the accessibility checker the browser tests inject into pages, comes
+# from the npm registry (package-lock.json pins it).
+browser: node_modules/.installed
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 		echo "Installing Chromium for the browser tests"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
+
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		echo "Installing npm for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; \
+	fi
+	npm ci --no-audit --no-fund --silent
+	@touch $@
 
 check: install-dev
 	$(BIN)/python manage.py check
@@ -50,4 +61,4 @@ test: check browser
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules
