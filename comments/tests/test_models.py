@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.tests.factories import unpublished_states
 from comments.models import TEXT_MAX_LENGTH, Comment
 
 
@@ -84,13 +84,6 @@ class TestArticleAcceptsComments:
     def test_closed(self, make_article):
         assert not make_article(is_open_for_comments=False).accepts_comments()
 
-    @pytest.mark.parametrize(
-        "overrides",
-        [
-            {"status": Article.Status.DRAFT, "published_at": None},
-            {"published_at": timezone.now() + timedelta(hours=1)},
-        ],
-        ids=["draft", "scheduled"],
-    )
+    @unpublished_states
     def test_not_published(self, make_article, overrides):
         assert not make_article(**overrides).accepts_comments()

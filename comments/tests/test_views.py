@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.tests.factories import unpublished_states
 from comments.models import TEXT_MAX_LENGTH, Comment
 
 THANKS = "Thanks — your comment will appear once a moderator approves it."
@@ -95,15 +96,7 @@ class TestPosting:
         assert Comment.objects.get().text == "ab\n" * lines + "abc"
         assert len(Comment.objects.get().text) == TEXT_MAX_LENGTH
 
-    @pytest.mark.parametrize(
-        "overrides",
-        [
-            {"status": Article.Status.DRAFT, "published_at": None},
-            {"status": Article.Status.REVIEW, "published_at": None},
-            {"published_at": timezone.now() + timedelta(days=1)},
-        ],
-        ids=["draft", "review", "scheduled"],
-    )
+    @unpublished_states
     def test_unpublished_article_takes_no_comments(self, post_comment, make_article, overrides):
         article = make_article(**overrides)
         assert post_comment(article).status_code == 404
