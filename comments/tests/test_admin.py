@@ -78,29 +78,33 @@ class TestModeration:
         assert superuser_client.get(CHANGELIST + "?q=Findable").context["cl"].result_count == 1
 
 
+def change_article(client, article, **overrides):
+    """Post the article's change form as it stands, with `overrides`; None leaves a field out."""
+    byline = article.bylines.get()
+    published = article.published_at
+    data = article_form_data(
+        article.section,
+        byline.author,
+        headline=article.headline,
+        slug=article.slug,
+        status=article.status,
+        published_at_0=published.strftime("%Y-%m-%d") if published else "",
+        published_at_1=published.strftime("%H:%M:%S") if published else "",
+        is_open_for_comments="on" if article.is_open_for_comments else None,
+        **{"bylines-INITIAL_FORMS": "1", "bylines-0-id": byline.pk, "bylines-0-article": article.pk},
+    )
+    data.update(overrides)
+    data = {key: value for key, value in data.items() if value is not None}
+    return client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+
+
 @pytest.mark.django_db
 class TestClosingComments:
-    def change(self, client, article, **overrides):
-        byline = article.bylines.get()
-        data = article_form_data(
-            article.section,
-            byline.author,
-            headline=article.headline,
-            slug=article.slug,
-            status=article.status,
-            published_at_0=article.published_at.strftime("%Y-%m-%d"),
-            published_at_1=article.published_at.strftime("%H:%M:%S"),
-            **{"bylines-INITIAL_FORMS": "1", "bylines-0-id": byline.pk, "bylines-0-article": article.pk},
-        )
-        data.update(overrides)
-        data = {key: value for key, value in data.items() if value is not None}
-        return client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
-
     def test_editor_closes_comments(self, client, editor, make_article):
         client.force_login(editor)
         article = make_article()
 
-        response = self.change(client, article, is_open_for_comments=None)  # an unticked box sends nothing
+        response = change_article(client, article, is_open_for_comments=None)  # an unticked box sends nothing
 
         assert response.status_code == 302
         article.refresh_from_db()
@@ -112,9 +116,7 @@ class TestClosingComments:
         change_url = reverse("admin:articles_article_change", args=[article.pk])
         assert 'name="is_open_for_comments"' not in client.get(change_url).content.decode()
 
-        data = article_form_data(article.section, article.bylines.get().author, slug=article.slug)
-        data.update({"bylines-INITIAL_FORMS": "1", "bylines-0-id": article.bylines.get().pk, "bylines-0-article": article.pk})
-        response = client.post(change_url, data)  # no is_open_for_comments: the box would be unticked
+        response = change_article(client, article, is_open_for_comments=None)
 
         assert response.status_code == 302
         article.refresh_from_db()

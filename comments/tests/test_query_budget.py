@@ -10,7 +10,9 @@ from comments.models import Comment
 
 
 @pytest.mark.django_db
-def test_article_page_query_count_does_not_grow_with_comments(client, make_article, make_comment, django_assert_num_queries):
+def test_article_page_query_count_does_not_grow_with_comments(
+    client, make_article, make_comment, django_assert_num_queries
+):
     article = make_article(tags=["a", "b"])
     make_comment(article=article, status=Comment.Status.APPROVED)
     with CaptureQueriesContext(connection) as few:

@@ -69,7 +69,9 @@ class TestPosting:
         ],
         ids=["text-too-long", "text-blank", "name-missing", "name-too-long", "bad-email"],
     )
-    def test_bad_input_re_shows_the_article_with_errors_and_input_kept(self, post_comment, make_article, overrides, field):
+    def test_bad_input_re_shows_the_article_with_errors_and_input_kept(
+        self, post_comment, make_article, overrides, field
+    ):
         article = make_article(headline="Kim leaves Russia")
         data = {"name": "Jane Reader", "email": "jane@example.net", "text": "My considered view.", **overrides}
 
@@ -103,7 +105,8 @@ class TestPosting:
         assert not Comment.objects.exists()
 
     def test_missing_article_is_404(self, client, db):
-        response = client.post(reverse("comments:post", args=[999]), {"name": "J", "email": "j@example.net", "text": "x"})
+        data = {"name": "J", "email": "j@example.net", "text": "x"}
+        response = client.post(reverse("comments:post", args=[999]), data)
         assert response.status_code == 404
 
     def test_closed_article_takes_no_comments_and_says_so(self, post_comment, make_article):
@@ -175,9 +178,9 @@ class TestRateLimit:
 class TestDisplay:
     def test_approved_comments_show_oldest_first_with_a_count(self, client, make_article, make_comment):
         article = make_article()
-        now = timezone.now()
-        make_comment(article=article, name="Second", status=Comment.Status.APPROVED, created_at=now - timedelta(hours=1))
-        make_comment(article=article, name="First", status=Comment.Status.APPROVED, created_at=now - timedelta(hours=2))
+        now, approved = timezone.now(), Comment.Status.APPROVED
+        make_comment(article=article, name="Second", status=approved, created_at=now - timedelta(hours=1))
+        make_comment(article=article, name="First", status=approved, created_at=now - timedelta(hours=2))
         for status in [Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.SPAM]:
             make_comment(article=article, name=f"Hidden {status}", status=status)
         make_comment(name="On another story", status=Comment.Status.APPROVED)
@@ -192,7 +195,8 @@ class TestDisplay:
 
     def test_one_comment_is_singular(self, client, make_comment):
         comment = make_comment(status=Comment.Status.APPROVED)
-        assert '<h2 id="comments-heading">1 comment</h2>' in client.get(comment.article.get_absolute_url()).content.decode()
+        html = client.get(comment.article.get_absolute_url()).content.decode()
+        assert '<h2 id="comments-heading">1 comment</h2>' in html
 
     def test_no_comments_yet_and_the_form(self, client, make_article):
         html = client.get(make_article().get_absolute_url()).content.decode()
@@ -203,14 +207,16 @@ class TestDisplay:
     def test_html_is_escaped_and_links_are_not_clickable(self, client, make_comment):
         comment = make_comment(
             status=Comment.Status.APPROVED,
-            text='<script>alert("x")</script> <b>bold</b>\nsee https://example.com and <a href="https://evil.example">this</a>',
+            text='<script>alert("x")</script> <b>bold</b>\n'
+            'see https://example.com and <a href="https://evil.example">this</a>',
         )
 
         html = client.get(comment.article.get_absolute_url()).content.decode()
         section = html[html.index('id="comments"') :]
 
         assert "<script>alert" not in section
-        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;<br>see https://example.com" in section
+        escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;<br>see https://example.com"
+        assert escaped in section
         assert "&lt;a href=&quot;https://evil.example&quot;&gt;this&lt;/a&gt;" in section
         assert 'href="https://example.com"' not in html
         assert 'href="https://evil.example"' not in html
@@ -225,7 +231,9 @@ class TestDisplay:
         assert "secret-address" not in section and "another-secret" not in section
 
     def test_closed_article_shows_comments_but_no_form(self, client, make_comment):
-        comment = make_comment(status=Comment.Status.APPROVED, text="Said before closing", article__is_open_for_comments=False)
+        comment = make_comment(
+            status=Comment.Status.APPROVED, text="Said before closing", article__is_open_for_comments=False
+        )
         html = client.get(comment.article.get_absolute_url()).content.decode()
         assert "Said before closing" in html
         assert "Comments are closed." in html
