@@ -7,6 +7,9 @@ from articles.views import ArticleDetailView
 
 from . import throttle
 from .forms import CommentForm
+from .models import Comment
+
+USER_AGENT_MAX_LENGTH = Comment._meta.get_field("user_agent").max_length
 
 THANKS = _("Thanks — your comment will appear once a moderator approves it.")
 CLOSED = _("Comments are closed on this story, so your comment was not posted.")
@@ -17,16 +20,25 @@ class CommentCreateView(CreateView):
     """Take a reader's comment on a published story; it waits for a moderator."""
 
     form_class = CommentForm
-    http_method_names = ["post"]
 
-    def post(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
         # A form with errors re-shows the article page, built as the article's own view builds it.
         self.article_view = ArticleDetailView()
         self.article_view.setup(request)
+
+    def get_article(self):
         self.article = self.article_view.object = get_object_or_404(
-            self.article_view.get_queryset(), pk=kwargs["article_pk"]
+            self.article_view.get_queryset(), pk=self.kwargs["article_pk"]
         )
-        if not self.article.accepts_comments():
+        return self.article
+
+    def get(self, request, *args, **kwargs):
+        # The form lives on the article page; whoever lands here is sent there.
+        return redirect(self.get_article())
+
+    def post(self, request, *args, **kwargs):
+        if not self.get_article().accepts_comments():
             messages.error(request, CLOSED)
             return redirect(self.article)
         return super().post(request, *args, **kwargs)
@@ -42,7 +54,7 @@ class CommentCreateView(CreateView):
         if not form.is_from_bot():
             form.instance.article = self.article
             form.instance.ip_address = address
-            form.instance.user_agent = self.request.headers.get("User-Agent", "")[:300]
+            form.instance.user_agent = self.request.headers.get("User-Agent", "")[:USER_AGENT_MAX_LENGTH]
             form.save()
         messages.success(self.request, THANKS)
         return redirect(self.article)

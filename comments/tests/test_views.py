@@ -31,9 +31,12 @@ class TestPosting:
         assert "Line one" not in html, "a pending comment must not be shown"
         assert "No comments yet" in html
 
-    def test_get_is_not_allowed(self, client, make_article):
+    def test_get_goes_to_the_article(self, client, make_article):
         article = make_article()
-        assert client.get(reverse("comments:post", args=[article.pk])).status_code == 405
+        response = client.get(reverse("comments:post", args=[article.pk]))
+        assert (response.status_code, response.url) == (302, article.get_absolute_url())
+        assert client.get(reverse("comments:post", args=[article.pk + 1])).status_code == 404
+        assert not Comment.objects.exists()
 
     def test_csrf_token_is_required(self, make_article):
         article = make_article()
