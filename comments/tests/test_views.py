@@ -31,6 +31,19 @@ class TestPosting:
         assert "Line one" not in html, "a pending comment must not be shown"
         assert "No comments yet" in html
 
+    def test_address_and_browser_are_recorded_within_limits(self, client, make_article):
+        article = make_article()
+        data = {"name": "Jane", "email": "jane@example.net", "text": "Hello"}
+        url = reverse("comments:post", args=[article.pk])
+
+        client.post(url, data, headers={"User-Agent": "Mozilla/5.0 " + "x" * 400}, REMOTE_ADDR="2001:db8::1")
+        client.post(url, data, REMOTE_ADDR="")  # e.g. gunicorn on a Unix socket
+
+        first, second = Comment.objects.order_by("pk")
+        assert (first.ip_address, len(first.user_agent)) == ("2001:db8::1", 300)
+        assert first.user_agent.startswith("Mozilla/5.0 ")
+        assert (second.ip_address, second.user_agent) == (None, "")
+
     def test_get_goes_to_the_article(self, client, make_article):
         article = make_article()
         response = client.get(reverse("comments:post", args=[article.pk]))
