@@ -1,7 +1,17 @@
 import pytest
+from django.core.cache import cache
 
 from articles.tests.factories import ArticleFactory, SectionFactory
 from authors.tests.factories import AffiliationFactory, AuthorFactory, OrganisationFactory, UserFactory
+from comments.tests.factories import CommentFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache, so counts such as the comment rate limit do not leak."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -28,6 +38,11 @@ def make_affiliation(db):
 @pytest.fixture
 def make_section(db):
     return SectionFactory
+
+
+@pytest.fixture
+def make_comment(db):
+    return CommentFactory
 
 
 @pytest.fixture

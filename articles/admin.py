@@ -53,7 +53,7 @@ class ArticleAdmin(admin.ModelAdmin):
             _("Image"),
             {"fields": ["hero_image", "hero_image_alt", "hero_image_caption", "hero_image_credit"]},
         ),
-        (_("Publication"), {"fields": ["status", "published_at"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "is_open_for_comments"]}),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -64,6 +64,12 @@ class ArticleAdmin(admin.ModelAdmin):
             .select_related("section")
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("articles.close_comments"):
+            readonly.append("is_open_for_comments")
+        return readonly
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":

@@ -132,6 +132,11 @@ class Article(models.Model):
         blank=True,
         help_text=_("A time in the future schedules the story: it appears on its own then."),
     )
+    is_open_for_comments = models.BooleanField(
+        _("open for comments"),
+        default=True,
+        help_text=_("Untick to close comments: readers can no longer post, approved comments stay visible."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
@@ -151,6 +156,7 @@ class Article(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [("close_comments", _("Can open and close comments on articles"))]
         indexes = [models.Index(fields=["status", "published_at"], name="article_status_published")]
         constraints = [
             models.CheckConstraint(
@@ -187,6 +193,10 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    def accepts_comments(self):
+        """Tell whether readers may post comments on this article now."""
+        return self.is_open_for_comments and self.is_published()
 
     def clean(self):
         if self.hero_image and not self.hero_image_alt.strip():

@@ -1,10 +1,23 @@
 from datetime import timedelta
 
 import factory
+import pytest
 from django.utils import timezone
 
 from articles.models import Article, Byline, Section
 from authors.tests.factories import AuthorFactory
+
+
+# Every way an article can be hidden from readers, for tests of what depends on `published()`.
+unpublished_states = pytest.mark.parametrize(
+    "overrides",
+    [
+        {"status": Article.Status.DRAFT, "published_at": None},
+        {"status": Article.Status.REVIEW, "published_at": None},
+        {"published_at": timezone.now() + timedelta(days=1)},
+    ],
+    ids=["draft", "review", "scheduled"],
+)
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

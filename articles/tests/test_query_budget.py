@@ -32,6 +32,10 @@ def busy_newsroom(make_article, make_author, make_organisation, make_affiliation
             )
         )
     Byline.objects.filter(article=articles[0], position=1).update(role="Additional reporting")
+    for n in range(30):
+        articles[0].comments.create(
+            name=f"Reader {n}", email=f"r{n}@example.net", text="A comment.", status="approved" if n % 3 else "pending"
+        )
     return {"sections": sections, "authors": authors, "agencies": agencies, "articles": articles}
 
 

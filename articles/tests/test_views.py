@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.tests.factories import unpublished_states
 
 
 @pytest.mark.django_db
@@ -33,15 +34,7 @@ class TestArticlePage:
         assert f'datetime="{article.published_at.isoformat()}"' in html
         assert "No comments yet" in html
 
-    @pytest.mark.parametrize(
-        "overrides",
-        [
-            {"status": Article.Status.DRAFT, "published_at": None},
-            {"status": Article.Status.REVIEW, "published_at": None},
-            {"published_at": timezone.now() + timedelta(days=1)},
-        ],
-        ids=["draft", "review", "scheduled"],
-    )
+    @unpublished_states
     def test_unpublished_articles_are_404_to_readers(self, client, make_article, overrides):
         article = make_article(**overrides)
         published_at = article.published_at or timezone.now()

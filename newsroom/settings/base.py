@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "photos",
     "authors",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Comments: at most RATE_LIMIT posts from one IP address per RATE_WINDOW seconds,
+# counted in the default cache (shared between processes only if the cache is).
+# Commenters' IP addresses are kept ADDRESS_DAYS days for moderation, then
+# `manage.py forget_comment_addresses` blanks them.
+NEWSROOM_COMMENT_RATE_LIMIT = int(os.environ.get("NEWSROOM_COMMENT_RATE_LIMIT", 5))
+NEWSROOM_COMMENT_RATE_WINDOW = int(os.environ.get("NEWSROOM_COMMENT_RATE_WINDOW", 600))
+NEWSROOM_COMMENT_ADDRESS_DAYS = int(os.environ.get("NEWSROOM_COMMENT_ADDRESS_DAYS", 30))
 
 LOGIN_URL = "admin:login"
 
