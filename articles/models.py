@@ -145,8 +145,8 @@ class Article(models.Model):
         verbose_name=_("created by"),
     )
     # PostgreSQL's full-text index of headline, standfirst and body, written by
-    # articles.search and GIN-indexed by migration 0003 (a GinIndex in Meta would
-    # break SQLite, where this column stays empty and FTS5 does the work).
+    # articles.search and GIN-indexed by the search_index migration (a GinIndex in
+    # Meta would break SQLite, where this column stays empty and FTS5 does the work).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
@@ -237,8 +237,9 @@ class Byline(models.Model):
 
 class SearchEntry(models.Model):
     """
-    Map SQLite's FTS5 index of articles (created by migration 0003; PostgreSQL has
-    no such table) so that searches join it to articles. Written by articles.search.
+    Map SQLite's FTS5 index of articles (created by the search_index migration;
+    PostgreSQL has no such table) so that searches join it to articles. Written by
+    articles.search.
     """
 
     article = models.OneToOneField(
