@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q, Window
@@ -148,6 +149,10 @@ class Article(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # PostgreSQL's full-text index of headline, standfirst and body, written by
+    # articles.search and GIN-indexed by the search_index migration (a GinIndex in
+    # Meta would break SQLite, where this column stays empty and FTS5 does the work).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -238,3 +243,33 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.role}: {self.author}" if self.role else str(self.author)
+
+
+class SearchEntry(models.Model):
+    """
+    Map SQLite's FTS5 index of articles (created by the search_index migration;
+    PostgreSQL has no such table) so that searches join it to articles. Written by
+    articles.search.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+    )
+    headline = models.TextField()
+    standfirst = models.TextField()
+    body = models.TextField(help_text=_("The body as plain text."))
+    # FTS5's hidden column named after its table: `full_text = 'query'` is a
+    # full-text match over every column, and bm25() and snippet() take it first.
+    full_text = models.TextField(db_column="articles_article_search")
+
+    class Meta:
+        managed = False
+        db_table = "articles_article_search"
+
+    def __str__(self):
+        return self.headline

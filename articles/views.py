@@ -1,11 +1,12 @@
 from itertools import groupby
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.views.generic import DateDetailView, DetailView, TemplateView
+from django.views.generic import DateDetailView, DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from newsroom.views import ObjectArticleListView
 
+from .forms import SearchForm
 from .models import Article, Section
 
 HOME_TOP_COUNT = 4
@@ -62,3 +63,23 @@ class TagView(ObjectArticleListView):
 
     def get_queryset(self):
         return Article.objects.published().filter(tags=self.object).for_listing()
+
+
+class SearchView(ListView):
+    """Search published articles; a form with errors shows them and finds nothing."""
+
+    template_name = "articles/search.html"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET or None)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.form.is_valid():
+            return Article.objects.none()
+        return self.form.search(Article.objects.published()).for_listing()
+
+    def get_context_data(self, **kwargs):
+        query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
+        return super().get_context_data(form=self.form, query=query, **kwargs)

@@ -42,7 +42,7 @@ def busy_newsroom(make_article, make_author, make_organisation, make_affiliation
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "page",
-    ["home", "article", "section", "tag", "author", "organisation"],
+    ["home", "article", "section", "tag", "author", "organisation", "search", "search-filtered"],
 )
 def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_assert_max_num_queries, page):
     urls = {
@@ -52,15 +52,20 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_ass
         "tag": reverse("articles:tag", args=["politics"]),
         "author": busy_newsroom["authors"][0].get_absolute_url(),
         "organisation": busy_newsroom["agencies"][0].get_absolute_url(),
+        "search": reverse("articles:search") + "?q=headline",
+        "search-filtered": reverse("articles:search")
+        + f"?q=headline&section={busy_newsroom['sections'][0].slug}&author={busy_newsroom['authors'][0].slug}",
     }
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = client.get(urls[page])
     assert response.status_code == 200
     assert busy_newsroom["articles"][0].headline in response.content.decode() or page in {"tag", "organisation", "section"}
+    if page.startswith("search"):
+        assert len(response.context["page_obj"].object_list) > 1
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["home", "section", "author"])
+@pytest.mark.parametrize("page", ["home", "section", "author", "search"])
 def test_query_count_does_not_grow_with_content(client, make_article, make_author, make_section, page, django_assert_num_queries):
     """Count the queries with little content, then show the same count with much more."""
     from django.db import connection
@@ -68,7 +73,12 @@ def test_query_count_does_not_grow_with_content(client, make_article, make_autho
 
     section = make_section(slug="world")
     author = make_author()
-    url = {"home": "/", "section": section.get_absolute_url(), "author": author.get_absolute_url()}[page]
+    url = {
+        "home": "/",
+        "section": section.get_absolute_url(),
+        "author": author.get_absolute_url(),
+        "search": reverse("articles:search") + f"?q=headline&section={section.slug}&author={author.slug}",
+    }[page]
 
     make_article(section=section, authors=[author], tags=["a"])
     with CaptureQueriesContext(connection) as few:

@@ -1,0 +1,227 @@
+"""
+Full-text search over articles: the one module that knows how each database does it.
+
+PostgreSQL keeps a weighted tsvector in `Article.search_vector` (GIN-indexed), reads
+the reader's words with websearch_to_tsquery, ranks with ts_rank and highlights with
+ts_headline. SQLite keeps an FTS5 table (`SearchEntry`), ranks with bm25 and highlights
+with snippet(). Either way the headline weighs most, then the standfirst, then the body.
+
+The index is written here, from Python, whenever an article is saved or deleted
+(the receivers at the bottom). Python, because SQLite cannot strip HTML and because
+SQLite triggers on the articles table would vanish each time a migration rebuilds
+that table, as Django does on SQLite for many schema changes. Text changed with
+`queryset.update()` bypasses saving, so run `manage.py update_search_index` after.
+"""
+
+import re
+import unicodedata
+from html import unescape
+from itertools import batched
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import NotSupportedError, connections, transaction
+from django.db.models import ExpressionWrapper, F, FloatField, Func, TextField, Value
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from .html import html_to_text
+from .models import Article, SearchEntry
+
+MAX_QUERY_LENGTH = 200
+SEARCH_CONFIG = "english"
+INDEXED_FIELDS = frozenset({"headline", "standfirst", "body"})
+BEST_FIRST = ("-rank", "-published_at", "-pk")
+
+# How much a match counts in the headline, the standfirst and the body: the
+# weights PostgreSQL gives its labels A, B and C by default, used by bm25 too.
+HEADLINE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT = 1.0, 0.4, 0.2
+
+SEARCH_VECTOR = (
+    SearchVector("headline", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
+    # PostgreSQL's parser skips tags and entities itself, so the HTML goes in as it is.
+    + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+)
+
+# The databases put these around each match; Snippet turns them into <mark> after
+# escaping everything else, so no text in an article can become markup.
+MARK_START, MARK_END = "\x02", "\x03"
+_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+SNIPPET_WORDS = 30
+SNIPPET_ELLIPSIS = "…"
+
+
+class Snippet(TextField):
+    """An excerpt of the body as safe HTML, its matches in <mark>."""
+
+    def from_db_value(self, value, expression, connection):
+        if not value:
+            return ""
+        if connection.vendor == "postgresql":
+            # ts_headline reads the stored HTML: it drops the tags but keeps entities.
+            value = unescape(strip_tags(value))
+        text = escape(" ".join(value.split()))
+        marked = _MARKED.sub(r"<mark>\1</mark>", text)
+        return mark_safe(marked.replace(MARK_START, "").replace(MARK_END, ""))
+
+
+def clean_query(query):
+    """Return what a reader typed without control characters and runs of spaces, at most 200 characters."""
+    # PostgreSQL refuses NUL, and lone surrogates cannot be encoded at all.
+    printable = "".join(" " if unicodedata.category(char) in {"Cc", "Cs"} else char for char in query)
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH]
+
+
+def search_articles(articles, query):
+    """Return those of `articles` that match `query`, best first, annotated with `rank` and `snippet`."""
+    query = clean_query(query)
+    if not query:
+        return articles.none()
+    vendor = connections[articles.db].vendor
+    if vendor == "postgresql":
+        return _search_postgresql(articles, query)
+    if vendor == "sqlite":
+        return _search_sqlite(articles, query)
+    raise NotSupportedError(f"Search works on PostgreSQL and SQLite, not {vendor}.")
+
+
+def _search_postgresql(articles, query):
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    headline = SearchHeadline(
+        "body",
+        search_query,
+        config=SEARCH_CONFIG,
+        start_sel=MARK_START,
+        stop_sel=MARK_END,
+        max_words=SNIPPET_WORDS,
+        min_words=SNIPPET_WORDS // 2,
+        max_fragments=2,
+        fragment_delimiter=f" {SNIPPET_ELLIPSIS} ",
+    )
+    return (
+        articles.filter(search_vector=search_query)
+        .annotate(
+            rank=SearchRank(
+                F("search_vector"), search_query, weights=[0.0, BODY_WEIGHT, STANDFIRST_WEIGHT, HEADLINE_WEIGHT]
+            ),
+            snippet=ExpressionWrapper(headline, output_field=Snippet()),
+        )
+        .order_by(*BEST_FIRST)
+    )
+
+
+def _search_sqlite(articles, query):
+    match = fts5_query(query)
+    if not match:
+        return articles.none()
+    index = F("search_entry__full_text")
+    weights = [Value(weight) for weight in (HEADLINE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT)]
+    body_column = Value(2)
+    return (
+        articles.filter(search_entry__full_text=match)
+        .annotate(
+            # bm25 is lower for better matches; negate it so that, as on PostgreSQL, higher is better.
+            rank=Func(
+                index, *weights, function="bm25", template="-%(function)s(%(expressions)s)", output_field=FloatField()
+            ),
+            snippet=Func(
+                index,
+                body_column,
+                Value(MARK_START),
+                Value(MARK_END),
+                Value(SNIPPET_ELLIPSIS),
+                Value(SNIPPET_WORDS),
+                function="snippet",
+                output_field=Snippet(),
+            ),
+        )
+        .order_by(*BEST_FIRST)
+    )
+
+
+_FTS5_TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+def fts5_query(query):
+    """
+    Turn what a reader typed into an FTS5 query that cannot be a syntax error.
+
+    It understands what PostgreSQL's websearch syntax does: words (all must match),
+    "quoted phrases", OR between alternatives, and -word or -"phrase" to leave out.
+    Every word and phrase becomes an FTS5 string literal, so FTS5's own operators
+    (AND, NEAR, *, ^, column filters) are only ever searched for as words.
+    """
+    alternatives = [([], [])]
+    for negated, phrase, word in _FTS5_TERM.findall(query):
+        if word.upper() == "OR":
+            alternatives.append(([], []))
+            continue
+        if word:
+            negated, phrase = word.startswith("-"), word.lstrip("-")
+        if not _HAS_WORD.search(phrase):
+            continue
+        included, excluded = alternatives[-1]
+        (excluded if negated else included).append('"{}"'.format(phrase.replace('"', '""')))
+    # FTS5 can only exclude from something, so an alternative of exclusions alone is dropped.
+    return " OR ".join(
+        "({})".format(" ".join(included) + "".join(f" NOT {term}" for term in excluded))
+        for included, excluded in alternatives
+        if included
+    )
+
+
+def index_articles(articles):
+    """Write the searchable text of `articles` into the database's full-text index; return how many."""
+    connection = connections[articles.db]
+    if connection.vendor == "postgresql":
+        return articles.update(search_vector=SEARCH_VECTOR)
+    if connection.vendor != "sqlite":
+        return 0  # Other databases have no index; saving must still work there.
+    count = 0
+    rows = articles.values_list("pk", "headline", "standfirst", "body").iterator(chunk_size=500)
+    with transaction.atomic(using=articles.db), connection.cursor() as cursor:
+        for batch in batched(rows, 500):
+            _delete_sqlite_entries(connection, cursor, [pk for pk, *_ in batch])
+            cursor.executemany(
+                f"INSERT INTO {_sqlite_table(connection)} (rowid, headline, standfirst, body) VALUES (%s, %s, %s, %s)",
+                [(pk, headline, standfirst, html_to_text(body)) for pk, headline, standfirst, body in batch],
+            )
+            count += len(batch)
+    return count
+
+
+def rebuild_index(using="default"):
+    """Index every article afresh, forgetting whatever the index held; return how many."""
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {_sqlite_table(connection)}")
+        return index_articles(Article.objects.using(using).all())
+
+
+def _sqlite_table(connection):
+    return connection.ops.quote_name(SearchEntry._meta.db_table)
+
+
+def _delete_sqlite_entries(connection, cursor, pks):
+    cursor.executemany(f"DELETE FROM {_sqlite_table(connection)} WHERE rowid = %s", [(pk,) for pk in pks])
+
+
+@receiver(post_save, sender=Article, dispatch_uid="articles.search.index_saved_article")
+def index_saved_article(sender, instance, using, update_fields=None, **kwargs):
+    """Keep the index in step with an article's text whenever it is saved."""
+    if update_fields is None or INDEXED_FIELDS & set(update_fields):
+        index_articles(sender._default_manager.using(using).filter(pk=instance.pk))
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="articles.search.forget_deleted_article")
+def forget_deleted_article(sender, instance, using, **kwargs):
+    """Remove a deleted article's text from SQLite's index (PostgreSQL's goes with the row)."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            _delete_sqlite_entries(connection, cursor, [instance.pk])
