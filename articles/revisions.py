@@ -109,6 +109,12 @@ def record_revision(article, user=None, *, reason=""):
     )
 
 
+def record_unrecorded(article):
+    """Record `article`'s current version if no revision does yet, as after a save made in code."""
+    if not Revision.objects.filter(article_id=article.pk, version=article.version).exists():
+        record_revision(article)
+
+
 def last_save(article):
     """Return who saved `article`'s current version (None if unknown) and when."""
     revision = (

@@ -28,6 +28,7 @@ from .revisions import (
     others_present,
     pending_autosave,
     record_revision,
+    record_unrecorded,
     restore_revision,
     snapshot,
     store_autosave,
@@ -92,6 +93,8 @@ class ConflictCheckedForm:
                     code="edit_conflict",
                 )
             raise forms.ValidationError(conflict_message(self.instance), code="edit_conflict")
+        # Article.save() checks this again as it writes, closing the gap after this check.
+        self.instance.version = loaded
         return cleaned_data
 
 
@@ -155,6 +158,9 @@ class RevisionAdminMixin:
         can_change = self.has_change_permission(request, article)
         if can_change:
             note_presence(article, request.user)
+            if not form.is_bound:
+                # So that a conflict on save can show what changed since this version.
+                record_unrecorded(article)
         info = self.opts.app_label, self.opts.model_name
         status = {
             "version_field": form["loaded_version"],
