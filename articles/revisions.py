@@ -374,6 +374,11 @@ def note_presence(article, user):
     ArticlePresence.objects.update_or_create(article=article, user=user, defaults={"seen_at": timezone.now()})
 
 
+def leave(article, user):
+    """Record that `user` no longer has `article`'s change form open."""
+    ArticlePresence.objects.filter(article=article, user=user).delete()
+
+
 def others_present(article, user):
     """Return who else had `article`'s change form open lately, most recent first."""
     return list(

@@ -24,6 +24,7 @@ from .revisions import (
     discard_autosave,
     display_name,
     last_save,
+    leave,
     note_presence,
     others_present,
     pending_autosave,
@@ -147,6 +148,8 @@ class RevisionAdminMixin:
         super().save_related(request, form, formsets, change)
         record_revision(form.instance, request.user, reason="" if change else _("Created"))
         discard_autosave(form.instance, request.user)
+        # Saving closes the form; "Save and continue editing" notes the editor again on reload.
+        leave(form.instance, request.user)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not add:

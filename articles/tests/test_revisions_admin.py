@@ -301,6 +301,13 @@ class TestPresence:
         assert "Also open by Jane Doe (now)" in html
         assert "Also open by" not in jane.get(change_url(article)).content.decode().replace("Also open by me", "")
 
+    def test_saving_and_leaving_the_form_ends_presence(self, login, make_article):
+        article = make_article()
+        jane = login("jane", first_name="Jane", last_name="Doe")
+        jane.get(change_url(article))
+        assert jane.post(change_url(article), change_form_data(article)).status_code == 302
+        assert "Also open by" not in login("me").get(change_url(article)).content.decode()
+
     def test_presence_older_than_five_minutes_is_not_shown(self, login, make_article):
         article = make_article()
         login("jane").get(change_url(article))
