@@ -314,41 +314,45 @@ class PresenceQuerySet(models.QuerySet):
         return self.filter(seen_at__gte=timezone.now() - ArticlePresence.WINDOW)
 
 
-class ArticlePresence(models.Model):
-    """That a user had an article's change form open, and when they were last seen there."""
+class EditorState(models.Model):
+    """Something kept for one editor on one article: at most one row for each pair."""
 
-    WINDOW = timedelta(minutes=5)
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="presences")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="%(class)ss")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    seen_at = models.DateTimeField(_("seen at"), default=timezone.now)
-
-    objects = PresenceQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("article presence")
-        verbose_name_plural = _("article presences")
-        constraints = [models.UniqueConstraint(fields=["article", "user"], name="unique_presence_per_user")]
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="%(app_label)s_%(class)s_one_per_user")
+        ]
 
     def __str__(self):
         return f"{self.user} on {self.article}"
 
 
-class Autosave(models.Model):
+class ArticlePresence(EditorState):
+    """That a user had an article's change form open, and when they were last seen there."""
+
+    WINDOW = timedelta(minutes=5)
+
+    seen_at = models.DateTimeField(_("seen at"), default=timezone.now)
+
+    objects = PresenceQuerySet.as_manager()
+
+    class Meta(EditorState.Meta):
+        verbose_name = _("article presence")
+        verbose_name_plural = _("article presences")
+
+
+class Autosave(EditorState):
     """A user's unsaved text of an article, kept by the change form every half minute."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="autosaves")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     version = models.PositiveIntegerField(_("version"), help_text=_("The article's version the text was typed over."))
     headline = models.CharField(_("headline"), max_length=250, blank=True, default="")
     standfirst = models.TextField(_("standfirst"), blank=True, default="")
     body = models.TextField(_("body"), blank=True, default="")
     saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
 
-    class Meta:
+    class Meta(EditorState.Meta):
         verbose_name = _("autosave")
         verbose_name_plural = _("autosaves")
-        constraints = [models.UniqueConstraint(fields=["article", "user"], name="unique_autosave_per_user")]
-
-    def __str__(self):
-        return f"{self.user} on {self.article}"
