@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -39,14 +40,22 @@ REVISIONS_PER_PAGE = 50
 AUTOSAVE_RESTORE_PARAM = "autosave"
 
 
-def conflict_message(article):
-    """Tell the editor who saved `article` after they opened it, and what to do now."""
+def saved_since_message(article):
+    """Say who saved `article` after the editor opened it, and when."""
     user, when = last_save(article)
-    return _(
-        "%(name)s saved this article at %(when)s, after you opened it. Your text is still in the form "
-        "below, and what they changed is shown under “Changes since you opened it”. Check their changes, "
-        "then save again to replace them with your version."
-    ) % {"name": display_name(user), "when": format_date(timezone.localtime(when), DATETIME_DISPLAY)}
+    return _("%(name)s saved this article at %(when)s, after you opened it.") % {
+        "name": display_name(user),
+        "when": format_date(timezone.localtime(when), DATETIME_DISPLAY),
+    }
+
+
+def conflict_message(article):
+    """Tell the editor whose save came first, and what to do now."""
+    return " ".join([
+        saved_since_message(article),
+        _("Your text is still in the form below, and what they changed is shown under “Changes since you "
+          "opened it”. Check their changes, then save again to replace them with your version."),
+    ])
 
 
 def presence_text(presences):
@@ -174,6 +183,7 @@ class RevisionAdminMixin:
             "discard_url": reverse(f"admin:{info[0]}_{info[1]}_autosave_discard", args=[article.pk]),
             "autosave_seconds": settings.NEWSROOM_AUTOSAVE_SECONDS,
             "restored_autosave": form.restored_autosave,
+            "restore_autosave_query": "?" + urlencode({AUTOSAVE_RESTORE_PARAM: "restore"}),
             "autosave": None,
             "conflict_diff": None,
         }
@@ -351,7 +361,9 @@ class RevisionAdminMixin:
                 timezone.localtime(autosave.saved_at), "H:i"
             )
         if article.version > form.cleaned_data["loaded_version"]:
-            response["newer"] = conflict_message(article)
+            response["newer"] = " ".join(
+                [saved_since_message(article), _("When you save, you will see what they changed first.")]
+            )
         response["others"] = presence_text(others_present(article, request.user))
         return JsonResponse(response)
 
