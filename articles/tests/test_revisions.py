@@ -3,6 +3,7 @@
 import pytest
 
 from articles.models import Article, Byline, Revision
+from photos.tests.images import image_upload
 from articles.revisions import (
     compare,
     diff_lines,
@@ -136,6 +137,35 @@ class TestRestore:
         story.refresh_from_db()
         assert story.section.name == "Asia"
         assert any("World" in note for note in result.notes)
+
+    def test_image_comes_back_with_its_texts_while_the_file_exists(self, story, make_user):
+        story.hero_image = image_upload("train.png", size=(60, 40))
+        story.hero_image_alt = "The train"
+        story.save()
+        old = record_revision(story)
+        story.hero_image = ""
+        story.hero_image_alt = ""
+        story.save()
+
+        assert restore_revision(old, make_user()).notes == []
+        story.refresh_from_db()
+        assert (story.hero_image.name, story.hero_image_alt) == (old.data["hero_image"], "The train")
+        assert (story.hero_image_width, story.hero_image_height) == (60, 40)
+
+    def test_image_whose_file_is_gone_is_not_restored(self, story, make_user):
+        story.hero_image = image_upload("gone.png")
+        story.hero_image_alt = "Gone"
+        story.save()
+        old = record_revision(story)
+        story.hero_image.delete(save=False)
+        story.hero_image_alt = ""
+        story.save()
+
+        result = restore_revision(old, make_user())
+
+        story.refresh_from_db()
+        assert (story.hero_image.name, story.hero_image_alt) == ("", "")
+        assert any("image file" in note for note in result.notes)
 
 
 class TestDiff:
