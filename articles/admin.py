@@ -8,6 +8,7 @@ from taggit.models import Tag
 
 from .forms import TagNamesField
 from .models import Article, Byline, Section
+from .revisions_admin import RevisionAdminMixin
 
 TAG_SUGGESTIONS = 20
 
@@ -36,7 +37,7 @@ class TagListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["headline", "status", "section", "byline_names", "published_at", "updated_at", "is_live"]
     list_filter = ["status", "section", ("authors", admin.RelatedOnlyFieldListFilter), TagListFilter]
     search_fields = ["headline", "standfirst", "body"]

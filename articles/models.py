@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -39,7 +39,21 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
+class EditConflict(Exception):
+    """Someone else saved the article after this copy of it was loaded."""
+
+    def __init__(self, article, expected_version):
+        self.article = article
+        self.expected_version = expected_version
+        super().__init__(f"Article {article.pk} changed since version {expected_version} was loaded.")
+
+
 class ArticleQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Update the rows and bump their version, so open change forms notice the change."""
+        kwargs.setdefault("version", F("version") + 1)
+        return super().update(**kwargs)
+
     def published(self):
         """Return articles that readers may see now."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -153,6 +167,12 @@ class Article(models.Model):
     # articles.search and GIN-indexed by the search_index migration (a GinIndex in
     # Meta would break SQLite, where this column stays empty and FTS5 does the work).
     search_vector = SearchVectorField(null=True, editable=False)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one on every save; a save from an older version is refused."),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -210,10 +230,29 @@ class Article(models.Model):
             self.published_at = timezone.now()
 
     def save(self, *args, **kwargs):
+        """Save, refusing with `EditConflict` if the row changed since this copy was loaded."""
         self.body = sanitise_html(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        if self._state.adding or kwargs.get("force_insert"):
+            super().save(*args, **kwargs)
+            return
+        expected = self.version
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            # Claim the next version first: the conditional UPDATE locks the row, so of
+            # two concurrent saves from the same version exactly one matches.
+            claimed = (
+                type(self)._base_manager.using(using).filter(pk=self.pk, version=expected).update(version=expected + 1)
+            )
+            if not claimed:
+                raise EditConflict(self, expected)
+            self.version = expected + 1
+            try:
+                super().save(*args, **kwargs)
+            except BaseException:
+                self.version = expected
+                raise
 
     @property
     def was_updated(self):
@@ -273,3 +312,90 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.headline
+class RevisionQuerySet(models.QuerySet):
+    def as_of(self, version):
+        """Return the newest revision recorded at or before the article's `version`."""
+        return self.filter(version__lte=version).order_by("-version", "-pk").first()
+
+
+class Revision(models.Model):
+    """A snapshot of an article's text and main fields, recorded each time it is saved."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("article")
+    )
+    version = models.PositiveIntegerField(_("version"), help_text=_("The article's version this snapshot records."))
+    created_at = models.DateTimeField(_("saved at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    reason = models.CharField(_("reason"), max_length=250, blank=True, default="")
+    data = models.JSONField(_("snapshot"))
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        # Versions only grow, so they order an article's revisions even if clocks disagree.
+        ordering = ["-version", "-pk"]
+        get_latest_by = ["version", "pk"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        indexes = [models.Index(fields=["article", "-version"], name="revision_article_version")]
+
+    def __str__(self):
+        return f"{self.data.get('headline', '')} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
+
+
+class PresenceQuerySet(models.QuerySet):
+    def recent(self):
+        """Return presences seen within the last `ArticlePresence.WINDOW`."""
+        return self.filter(seen_at__gte=timezone.now() - ArticlePresence.WINDOW)
+
+
+class EditorState(models.Model):
+    """Something kept for one editor on one article: at most one row for each pair."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="%(class)ss")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="%(app_label)s_%(class)s_one_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.article}"
+
+
+class ArticlePresence(EditorState):
+    """That a user had an article's change form open, and when they were last seen there."""
+
+    WINDOW = timedelta(minutes=5)
+
+    seen_at = models.DateTimeField(_("seen at"), default=timezone.now)
+
+    objects = PresenceQuerySet.as_manager()
+
+    class Meta(EditorState.Meta):
+        verbose_name = _("article presence")
+        verbose_name_plural = _("article presences")
+
+
+class Autosave(EditorState):
+    """A user's unsaved text of an article, kept by the change form every half minute."""
+
+    version = models.PositiveIntegerField(_("version"), help_text=_("The article's version the text was typed over."))
+    headline = models.CharField(_("headline"), max_length=250, blank=True, default="")
+    standfirst = models.TextField(_("standfirst"), blank=True, default="")
+    body = models.TextField(_("body"), blank=True, default="")
+    saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta(EditorState.Meta):
+        verbose_name = _("autosave")
+        verbose_name_plural = _("autosaves")

@@ -177,7 +177,8 @@ def index_articles(articles):
     """Write the searchable text of `articles` into the database's full-text index; return how many."""
     connection = connections[articles.db]
     if connection.vendor == "postgresql":
-        return articles.update(search_vector=SEARCH_VECTOR)
+        # Indexing is not an edit: keep the version, so open change forms stay valid.
+        return articles.update(search_vector=SEARCH_VECTOR, version=F("version"))
     if connection.vendor != "sqlite":
         return 0  # Other databases have no index; saving must still work there.
     count = 0

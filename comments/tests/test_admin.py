@@ -1,4 +1,6 @@
 import pytest
+
+from articles.tests.forms import change_form_data
 from django.urls import reverse
 
 from articles.models import Article
@@ -80,22 +82,7 @@ class TestModeration:
 
 def change_article(client, article, **overrides):
     """Post the article's change form as it stands, with `overrides`; None leaves a field out."""
-    byline = article.bylines.get()
-    published = article.published_at
-    data = article_form_data(
-        article.section,
-        byline.author,
-        headline=article.headline,
-        slug=article.slug,
-        status=article.status,
-        published_at_0=published.strftime("%Y-%m-%d") if published else "",
-        published_at_1=published.strftime("%H:%M:%S") if published else "",
-        is_open_for_comments="on" if article.is_open_for_comments else None,
-        **{"bylines-INITIAL_FORMS": "1", "bylines-0-id": byline.pk, "bylines-0-article": article.pk},
-    )
-    data.update(overrides)
-    data = {key: value for key, value in data.items() if value is not None}
-    return client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    return client.post(reverse("admin:articles_article_change", args=[article.pk]), change_form_data(article, **overrides))
 
 
 @pytest.mark.django_db

@@ -138,6 +138,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 
+# How often an open article change form sends its unsaved text to the server.
+NEWSROOM_AUTOSAVE_SECONDS = int(os.environ.get("NEWSROOM_AUTOSAVE_SECONDS", 30))
+
 TAGGIT_CASE_INSENSITIVE = True
 
 # Comments: at most RATE_LIMIT posts from one IP address per RATE_WINDOW seconds,

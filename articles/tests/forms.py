@@ -1,0 +1,41 @@
+"""POST data for the article admin's change form, as a browser sends it."""
+
+from django.utils import timezone
+
+
+def change_form_data(article, **overrides):
+    """The change form's data for `article` as stored, with the version it was opened at."""
+    bylines = list(article.bylines.order_by("position", "pk"))
+    published_at = timezone.localtime(article.published_at) if article.published_at else None
+    data = {
+        "loaded_version": article.version,
+        "headline": article.headline,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "section": article.section_id,
+        "tags": sorted(article.tags.names()),
+        "sources": [source.pk for source in article.sources.all()],
+        "dateline": article.dateline,
+        "hero_image_alt": article.hero_image_alt,
+        "hero_image_caption": article.hero_image_caption,
+        "hero_image_credit": article.hero_image_credit,
+        "status": article.status,
+        "is_open_for_comments": "on" if article.is_open_for_comments else None,
+        "published_at_0": published_at.strftime("%Y-%m-%d") if published_at else "",
+        "published_at_1": published_at.strftime("%H:%M:%S") if published_at else "",
+        "bylines-TOTAL_FORMS": str(len(bylines)),
+        "bylines-INITIAL_FORMS": str(len(bylines)),
+        "bylines-MIN_NUM_FORMS": "1",
+        "bylines-MAX_NUM_FORMS": "1000",
+    }
+    for index, byline in enumerate(bylines):
+        data |= {
+            f"bylines-{index}-id": byline.pk,
+            f"bylines-{index}-article": article.pk,
+            f"bylines-{index}-author": byline.author_id,
+            f"bylines-{index}-role": byline.role,
+            f"bylines-{index}-position": byline.position,
+        }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
