@@ -2,6 +2,7 @@ import pytest
 
 from articles.tests.factories import ArticleFactory, SectionFactory
 from authors.tests.factories import AffiliationFactory, AuthorFactory, OrganisationFactory, UserFactory
+from photos.tests.factories import PhotoFactory
 
 
 @pytest.fixture
@@ -28,6 +29,12 @@ def make_affiliation(db):
 @pytest.fixture
 def make_section(db):
     return SectionFactory
+
+
+@pytest.fixture
+def make_photo(db):
+    """Create a library photo with its renditions; pass size=(w, h) for another image size."""
+    return PhotoFactory
 
 
 @pytest.fixture
