@@ -40,6 +40,8 @@ class PhotoAdmin(admin.ModelAdmin):
         "source_organisation__short_name",
     ]
     date_hierarchy = "created_at"
+    # Stated here because Meta.ordering is not applied to the counted (grouped) queryset below.
+    ordering = ["-created_at", "-pk"]
     autocomplete_fields = ["photographer", "source_organisation"]
     readonly_fields = ["preview", "dimensions", "used_in", "created_at", "updated_at"]
     fieldsets = [
