@@ -22,13 +22,14 @@ def admin_url(model, view, *args):
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
-    list_display = ["thumbnail", "__str__", "credit_line", "source_organisation", "photographer", "usage", "created_at"]
-    list_display_links = ["thumbnail", "__str__"]
+    list_display = [
+        "thumbnail", "alt_text", "credit_line", "source_organisation", "photographer", "usage", "created_at"
+    ]
+    list_display_links = ["thumbnail", "alt_text"]
     list_select_related = ["source_organisation", "photographer"]
     list_filter = [
         ("source_organisation", admin.RelatedOnlyFieldListFilter),
         ("photographer", admin.RelatedOnlyFieldListFilter),
-        "created_at",
     ]
     search_fields = [
         "alt_text",
@@ -46,7 +47,10 @@ class PhotoAdmin(admin.ModelAdmin):
     readonly_fields = ["preview", "dimensions", "used_in", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["image", "preview", "dimensions", "alt_text", "caption"]}),
-        (_("Credit and rights"), {"fields": ["credit", "photographer", "source_organisation", "copyright_holder", "usage_terms"]}),
+        (
+            _("Credit and rights"),
+            {"fields": ["credit", "photographer", "source_organisation", "copyright_holder", "usage_terms"]},
+        ),
         (_("Where it is used"), {"fields": ["used_in"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -77,7 +81,9 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("original size"))
     def dimensions(self, photo):
-        return _("%(width)s × %(height)s pixels") % {"width": photo.width, "height": photo.height} if photo.pk else "—"
+        if not photo.pk:
+            return "—"
+        return _("%(width)s × %(height)s pixels") % {"width": photo.width, "height": photo.height}
 
     @admin.display(description=_("credit"), ordering="credit")
     def credit_line(self, photo):

@@ -54,7 +54,10 @@ class Photo(models.Model):
         max_length=200,
         blank=True,
         default="",
-        help_text=_("As printed under the image, for example Reuters/Jane Doe. Left empty, the photographer and source are printed."),
+        help_text=_(
+            "As printed under the image, for example Reuters/Jane Doe. "
+            "Left empty, the photographer and source are printed."
+        ),
     )
     photographer = models.ForeignKey(
         "authors.Author",

@@ -70,12 +70,32 @@ def encode(image, width, image_format):
     return buffer.getvalue(), height
 
 
-def ensure_renditions(photo):
+def is_complete(renditions, source_name):
+    """
+    Tell whether the renditions are a full set made from `source_name`, judged
+    without opening the original. A photo's renditions are stored all at once,
+    so the largest width alone says which widths the set should hold.
+    """
+    if not renditions or any(rendition.source_name != source_name for rendition in renditions):
+        return False
+    widths = rendition_widths(max(rendition.width for rendition in renditions))
+    return sorted((r.format, r.width) for r in renditions) == sorted(
+        (image_format, width) for image_format in Rendition.Format for width in widths
+    )
+
+
+def ensure_renditions(photo, recheck=False):
     """
     Make the renditions the photo lacks and drop those made from an earlier
     original or for widths no longer wanted; return how many were made.
+
+    A full set is left alone without reading the original, so editing a
+    caption costs no image work; `recheck` reads it anyway, which finds the
+    widths to add after Rendition.WIDTHS grows.
     """
     existing = list(Rendition.objects.filter(photo=photo))
+    if not recheck and is_complete(existing, photo.image.name):
+        return 0
     with photo.image.open("rb"), Image.open(photo.image, formats=ACCEPTED_FORMATS) as original:
         widths = rendition_widths(upright_width(original))
         wanted = {(image_format, width) for image_format in Rendition.Format for width in widths}

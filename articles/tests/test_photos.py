@@ -41,7 +41,9 @@ class TestReaderPages:
         assert 'loading="eager"' in img
         assert '<figcaption>Kim leaves by train. <span class="credit">KCNA/Reuters</span></figcaption>' in figure
 
-    def test_credit_falls_back_to_photographer_and_agency(self, client, make_article, make_photo, make_author, make_organisation):
+    def test_credit_falls_back_to_photographer_and_agency(
+        self, client, make_article, make_photo, make_author, make_organisation
+    ):
         photo = make_photo(
             credit="", caption="", photographer=make_author(name="Jane Doe"),
             source_organisation=make_organisation(name="Korean Central News Agency", short_name="KCNA"),
@@ -53,7 +55,8 @@ class TestReaderPages:
         world = make_section(slug="world")
         make_article(section=world, photo=make_photo())
         html = client.get(world.get_absolute_url()).content.decode()
-        card_image = html[html.index('<a class="card__image"') : html.index("</a>", html.index('<a class="card__image"'))]
+        start = html.index('<a class="card__image"')
+        card_image = html[start : html.index("</a>", start)]
         img = tag(card_image, "img")
         assert "<picture>" in card_image and 'type="image/webp"' in card_image
         assert 'alt=""' in img and 'loading="lazy"' in img
@@ -88,8 +91,9 @@ class TestUsage:
         second = make_article(headline="Second story", photo=photo, status=Article.Status.DRAFT, published_at=None)
 
         html = superuser_client.get(reverse("admin:photos_photo_change", args=[photo.pk])).content.decode()
-        assert f'<a href="{reverse("admin:articles_article_change", args=[first.pk])}">First story</a> (Published)' in html
-        assert f'<a href="{reverse("admin:articles_article_change", args=[second.pk])}">Second story</a> (Draft)' in html
+        first_url, second_url = (reverse("admin:articles_article_change", args=[a.pk]) for a in (first, second))
+        assert f'<a href="{first_url}">First story</a> (Published)' in html
+        assert f'<a href="{second_url}">Second story</a> (Draft)' in html
         unused_html = superuser_client.get(reverse("admin:photos_photo_change", args=[unused.pk])).content.decode()
         assert "No story uses this photo yet." in unused_html
 

@@ -28,7 +28,9 @@ def busy_newsroom(make_article, make_author, make_organisation, make_affiliation
                 authors=[authors[n % 8], authors[(n + 1) % 8], authors[(n + 2) % 8]],
                 tags=["Politics", "Economy", f"Topic {n % 7}"],
                 sources=[agencies[n % 4], agencies[(n + 1) % 4]],
-                photo=make_photo(size=(120, 80), photographer=authors[n % 8], source_organisation=agencies[n % 4], credit=""),
+                photo=make_photo(
+                    size=(120, 80), photographer=authors[n % 8], source_organisation=agencies[n % 4], credit=""
+                ),
                 published_at=timezone.now() - timedelta(hours=n + 1),
             )
         )
@@ -75,7 +77,9 @@ def test_query_count_does_not_grow_with_content(
         client.get(url)
 
     for n in range(25):
-        make_article(section=section, authors=[author, make_author()], tags=["a", f"t{n}"], photo=make_photo(size=(120, 80)))
+        make_article(
+            section=section, authors=[author, make_author()], tags=["a", f"t{n}"], photo=make_photo(size=(120, 80))
+        )
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
     # Home: the lead, four top stories, six latest and four of the section; the others: a page of twenty.

@@ -196,3 +196,24 @@ def test_fallback_is_the_only_rendition_of_a_small_photo(make_photo):
     photo.renditions.all().delete()
     fresh = Photo.objects.get(pk=photo.pk)
     assert fresh.fallback_rendition is None and fresh.largest_rendition() is None and not fresh.has_renditions
+
+
+def test_editing_a_photo_with_all_its_renditions_does_not_read_the_original(make_photo):
+    photo = make_photo()
+    photo.image.storage.delete(photo.image.name)  # Reading it now would fail.
+
+    photo.caption = "Only the caption changed"
+    photo.save()
+
+    assert Photo.objects.get(pk=photo.pk).caption == "Only the caption changed"
+
+
+def test_recheck_adds_widths_after_they_change(make_photo, monkeypatch):
+    photo = make_photo(size=(2400, 1600))
+    monkeypatch.setattr(Rendition, "WIDTHS", (480, 960, 1600, 2400))
+
+    call_command("build_renditions", stdout=StringIO())
+    assert photo.renditions.filter(width=2400).count() == 0  # A full set by the old widths is trusted...
+
+    call_command("build_renditions", "--recheck", stdout=StringIO())
+    assert sorted(photo.renditions.filter(format="jpeg").values_list("width", flat=True)) == [480, 960, 1600, 2400]

@@ -216,11 +216,11 @@ SAMPLE_PHOTO_SIZE = (1600, 1000)
 # Section: (sky at the top, sky at the horizon, sun, hills from far to near, how the colours read).
 SAMPLE_PHOTO_PALETTES = {
     "world": ("#1d4e89", "#9cc3e6", "#fff3c4", ["#5b8c5a", "#3f6e45", "#2a4d32"], "green hills under a blue sky"),
-    "politics": ("#3b1f4a", "#c98aa6", "#ffe0b0", ["#7a5a7d", "#5a3d5f", "#3b2640"], "purple hills under a dusky sky"),
-    "business": ("#12343b", "#8fb9a8", "#fdf6e3", ["#4f7f74", "#2f5d57", "#1c3d3a"], "teal hills under a pale sky"),
-    "science": ("#0b1d3a", "#4a6fa5", "#e8f1ff", ["#2e4a7d", "#223a63", "#14264a"], "dark blue hills under a night sky"),
+    "politics": ("#3b1f4a", "#c98aa6", "#ffe0b0", ["#7a5a7d", "#5a3d5f", "#3b2640"], "purple hills, dusk"),
+    "business": ("#12343b", "#8fb9a8", "#fdf6e3", ["#4f7f74", "#2f5d57", "#1c3d3a"], "teal hills, pale sky"),
+    "science": ("#0b1d3a", "#4a6fa5", "#e8f1ff", ["#2e4a7d", "#223a63", "#14264a"], "dark blue hills at night"),
     "culture": ("#8a2c1b", "#f2b880", "#fff1d6", ["#b5653c", "#8f4a2b", "#5e2f1c"], "rust-red hills at sunset"),
-    "sport": ("#2a6f97", "#b8e0f6", "#ffffff", ["#76b041", "#4f8a2b", "#2f5e1a"], "bright green hills under a clear sky"),
+    "sport": ("#2a6f97", "#b8e0f6", "#ffffff", ["#76b041", "#4f8a2b", "#2f5e1a"], "bright green hills, clear sky"),
 }
 
 

@@ -15,8 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("photo_ids", nargs="*", type=int, help="Only these photos (default: every photo).")
+        parser.add_argument(
+            "--recheck",
+            action="store_true",
+            help="Read every original, even with a full set of renditions: needed after the rendition widths change.",
+        )
 
-    def handle(self, *args, photo_ids=(), **options):
+    def handle(self, *args, photo_ids=(), recheck=False, **options):
         photos = Photo.objects.order_by("pk")
         if photo_ids:
             photos = photos.filter(pk__in=photo_ids)
@@ -25,7 +30,7 @@ class Command(BaseCommand):
         for photo in photos.iterator():
             checked += 1
             try:
-                made += ensure_renditions(photo)
+                made += ensure_renditions(photo, recheck=recheck)
             except UNREADABLE as error:
                 failed.append(photo.pk)
                 self.stderr.write(f"Photo {photo.pk} ({photo.image.name}): {error}")

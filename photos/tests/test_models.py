@@ -1,0 +1,51 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from photos.models import Photo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_database_refuses_a_photo_without_alt_text(make_photo):
+    photo = make_photo()
+    with pytest.raises(IntegrityError):
+        Photo.objects.filter(pk=photo.pk).update(alt_text="")
+
+
+def test_model_validation_asks_for_alt_text(make_photo):
+    photo = make_photo()
+    photo.alt_text = ""
+    with pytest.raises(ValidationError) as error:
+        photo.full_clean()
+    assert "alt_text" in error.value.message_dict
+
+
+def test_label_is_the_alt_text_with_the_credit(make_photo):
+    assert str(make_photo(alt_text="Kim waves", credit="KCNA")) == "Kim waves (KCNA)"
+    assert str(make_photo(alt_text="Kim waves", credit="")) == "Kim waves"
+
+
+@pytest.mark.parametrize(
+    ("credit", "photographer", "source", "expected"),
+    [
+        ("Reuters/Jane Doe", "Someone else", "AP", "Reuters/Jane Doe"),
+        ("", "Jane Doe", "Reuters", "Jane Doe/Reuters"),
+        ("", "Jane Doe", None, "Jane Doe"),
+        ("", None, "Reuters", "Reuters"),
+        ("", None, None, ""),
+    ],
+)
+def test_credit_line(make_photo, make_author, make_organisation, credit, photographer, source, expected):
+    photo = make_photo(
+        credit=credit,
+        photographer=make_author(name=photographer) if photographer else None,
+        source_organisation=make_organisation(name=source) if source else None,
+    )
+    assert photo.credit_line == expected
+
+
+def test_credit_line_prefers_the_agencys_short_name(make_photo, make_organisation):
+    agency = make_organisation(name="Korean Central News Agency", short_name="KCNA")
+    photo = make_photo(credit="", source_organisation=agency)
+    assert photo.credit_line == "KCNA"
