@@ -1,8 +1,9 @@
 import secrets
+from functools import partial
 from operator import attrgetter
 from pathlib import PurePath
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -25,6 +26,22 @@ def original_upload_to(photo, filename):
 def rendition_upload_to(rendition, filename):
     """Keep a photo's renditions together, under names the service chooses."""
     return f"photos/renditions/{rendition.photo_id}/{filename}"
+
+
+def delete_files_on_commit(files):
+    """Delete (storage, name) files once the current transaction commits, so a rollback keeps them."""
+    for storage, name in files:
+        if name:
+            transaction.on_commit(partial(storage.delete, name))
+
+
+class PhotoQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete the photos and then their stored files, so nothing of a deleted photo stays online."""
+        files = [file for photo in self.prefetch_related("renditions") for file in photo.stored_files()]
+        deleted = super().delete()
+        delete_files_on_commit(files)
+        return deleted
 
 
 class Photo(models.Model):
@@ -86,6 +103,8 @@ class Photo(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = PhotoQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
@@ -102,6 +121,20 @@ class Photo(models.Model):
 
         super().save(*args, **kwargs)
         ensure_renditions(self)
+
+    def delete(self, *args, **kwargs):
+        # Django leaves files behind when rows go; a photo removed to protect
+        # a source must not stay reachable, original or rendition.
+        files = self.stored_files()
+        deleted = super().delete(*args, **kwargs)
+        delete_files_on_commit(files)
+        return deleted
+
+    def stored_files(self):
+        """Return (storage, name) of the original and of every rendition."""
+        return [(self.image.storage, self.image.name)] + [
+            (rendition.file.storage, rendition.file.name) for rendition in self.renditions.all()
+        ]
 
     @cached_property
     def renditions_by_format(self):

@@ -109,12 +109,15 @@ class TestUsage:
         listed = superuser_client.get(link).context["cl"].result_list
         assert sorted(article.headline for article in listed) == ["Uses it", "Uses it too"]
 
-    def test_a_photo_in_use_cannot_be_deleted(self, superuser_client, make_article, make_photo):
+    def test_a_photo_in_use_cannot_be_deleted(
+        self, superuser_client, make_article, make_photo, django_capture_on_commit_callbacks
+    ):
         photo = make_photo()
         make_article(photo=photo, headline="Still needs it")
 
-        with pytest.raises(ProtectedError):
+        with pytest.raises(ProtectedError), django_capture_on_commit_callbacks() as callbacks:
             photo.delete()
+        assert callbacks == []  # Its files are not scheduled for deletion either.
         response = superuser_client.get(reverse("admin:photos_photo_delete", args=[photo.pk]))
         assert "Still needs it" in response.content.decode()
         assert "would require deleting the following protected related objects" in response.content.decode()
