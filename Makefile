@@ -25,6 +25,7 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
+	-$(BIN)/python manage.py build_renditions  # Reports photos it cannot read without stopping `make run`.
 
 demo: migrate
 	$(BIN)/python manage.py load_demo

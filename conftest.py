@@ -4,6 +4,7 @@ from django.core.cache import cache
 from articles.tests.factories import ArticleFactory, SectionFactory
 from authors.tests.factories import AffiliationFactory, AuthorFactory, OrganisationFactory, UserFactory
 from comments.tests.factories import CommentFactory
+from photos.tests.factories import PhotoFactory
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,12 @@ def make_section(db):
 @pytest.fixture
 def make_comment(db):
     return CommentFactory
+
+
+@pytest.fixture
+def make_photo(db):
+    """Create a library photo with its renditions; pass size=(w, h) for another image size."""
+    return PhotoFactory
 
 
 @pytest.fixture

@@ -43,17 +43,14 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "sources"]
+    autocomplete_fields = ["section", "sources", "photo"]
     inlines = [BylineInline]
     list_per_page = 50
     readonly_fields = ["created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         (_("Placement"), {"fields": ["section", "tags", "sources", "dateline"]}),
-        (
-            _("Image"),
-            {"fields": ["hero_image", "hero_image_alt", "hero_image_caption", "hero_image_credit"]},
-        ),
+        (_("Image"), {"fields": ["photo"]}),
         (_("Publication"), {"fields": ["status", "published_at", "is_open_for_comments"]}),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]

@@ -12,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from photos.validators import validate_image_upload
-
 from .html import EDITOR_EXTENSIONS, sanitise_html
 
 
@@ -59,14 +57,18 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        """Load what an article card shows: section and bylines with their authors."""
-        return self.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        """Load what an article card shows: section, photo with its renditions, and bylines with their authors."""
+        return self.select_related("section", "photo").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")), "photo__renditions"
         )
 
     def for_detail(self):
         """Load everything the article page shows."""
-        return self.for_listing().prefetch_related("sources", "tags")
+        return (
+            self.for_listing()
+            .select_related("photo__photographer", "photo__source_organisation")
+            .prefetch_related("sources", "tags")
+        )
 
     def latest_per_section(self, count):
         """Return the newest `count` articles of each section, by section then date."""
@@ -119,26 +121,16 @@ class Article(models.Model):
     dateline = models.CharField(
         _("dateline"), max_length=100, blank=True, default="", help_text=_("Where the story was reported from.")
     )
-    hero_image = models.ImageField(
-        _("image"),
-        upload_to="articles/%Y/%m/",
+    photo = models.ForeignKey(
+        "photos.Photo",
+        # A photo in use cannot be deleted: the editor first picks another for
+        # each story, rather than published stories silently losing their image.
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        width_field="hero_image_width",
-        height_field="hero_image_height",
-        validators=[validate_image_upload],
-    )
-    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_image_alt = models.CharField(
-        _("alt text"),
-        max_length=250,
-        blank=True,
-        default="",
-        help_text=_("Describe the image for readers who cannot see it. Required with an image."),
-    )
-    hero_image_caption = models.CharField(_("caption"), max_length=300, blank=True, default="")
-    hero_image_credit = models.CharField(
-        _("credit"), max_length=200, blank=True, default="", help_text=_("For example Reuters/Jane Doe.")
+        related_name="articles",
+        verbose_name=_("photo"),
+        help_text=_("Shown at the top of the story and on listings. Pick one from the library, or add one with +."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -188,10 +180,6 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_date",
             ),
-            models.CheckConstraint(
-                condition=Q(hero_image="") | ~Q(hero_image_alt=""),
-                name="hero_image_has_alt_text",
-            ),
         ]
 
     def __str__(self):
@@ -224,8 +212,6 @@ class Article(models.Model):
         return self.is_open_for_comments and self.is_published()
 
     def clean(self):
-        if self.hero_image and not self.hero_image_alt.strip():
-            raise ValidationError({"hero_image_alt": _("Describe the image for readers who cannot see it.")})
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 

@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from authors.models import Author, Organisation
+from photos.models import Photo
 
 from .html import sanitise_html
 from .models import Article, ArticlePresence, Autosave, Byline, Revision, Section
@@ -35,16 +36,12 @@ SNAPSHOT_FIELDS = [
     "sources",
     "dateline",
     "slug",
-    "hero_image",
-    "hero_image_alt",
-    "hero_image_caption",
-    "hero_image_credit",
+    "photo",
     "status",
     "published_at",
 ]
 # What autosave keeps: the text an editor types, not the placement or the workflow.
 AUTOSAVE_FIELDS = ["headline", "standfirst", "body"]
-IMAGE_FIELDS = ["hero_image", "hero_image_alt", "hero_image_caption", "hero_image_credit"]
 # Text a restore brings back; the address (slug) and the publication state are the
 # workflow's, so a restore never moves or unpublishes a story.
 RESTORED_TEXT_FIELDS = ["headline", "standfirst", "body", "dateline"]
@@ -58,7 +55,7 @@ DIFF_CONTEXT_LINES = 2
 
 def _stored(article):
     # Read afresh: the admin's copy carries prefetched bylines from before the inlines were saved.
-    return Article.objects.select_related("section").get(pk=article.pk)
+    return Article.objects.select_related("section", "photo").get(pk=article.pk)
 
 
 def snapshot(article):
@@ -78,10 +75,7 @@ def _snapshot_of(stored):
         "sources": [{"id": o.pk, "name": o.name} for o in stored.sources.order_by("name", "pk")],
         "dateline": stored.dateline,
         "slug": stored.slug,
-        "hero_image": stored.hero_image.name or "",
-        "hero_image_alt": stored.hero_image_alt,
-        "hero_image_caption": stored.hero_image_caption,
-        "hero_image_credit": stored.hero_image_credit,
+        "photo": {"id": stored.photo_id, "alt_text": stored.photo.alt_text} if stored.photo else None,
         "status": stored.status,
         "published_at": stored.published_at.isoformat() if stored.published_at else None,
     }
@@ -159,12 +153,11 @@ def restore_revision(revision, user):
             article.section_id = section_id
         else:
             notes.append(_("The section “%s” no longer exists; the current one is kept.") % data["section"]["name"])
-        image = data.get("hero_image", "")
-        if not image or article.hero_image.storage.exists(image):
-            for name in IMAGE_FIELDS:
-                setattr(article, name, data.get(name, ""))
+        photo = data.get("photo")
+        if photo is None or Photo.objects.filter(pk=photo["id"]).exists():
+            article.photo_id = photo and photo["id"]
         else:
-            notes.append(_("The image file of that revision is gone; the current image is kept."))
+            notes.append(_("The photo of that revision was deleted from the library; the current one is kept."))
         article.save()
 
         article.tags.set(data.get("tags", []))

@@ -1,0 +1,230 @@
+import secrets
+from functools import partial
+from operator import attrgetter
+from pathlib import PurePath
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_image_upload
+
+
+def original_upload_to(photo, filename):
+    """
+    Store an original under a random name. Originals keep the camera's
+    metadata, GPS location included, and are never linked from readers'
+    pages; a random name keeps their addresses from being guessed.
+    """
+    extension = "".join(char for char in PurePath(filename).suffix.lower() if char.isalnum() or char == ".")
+    return timezone.now().strftime("photos/originals/%Y/%m/") + secrets.token_hex(16) + extension
+
+
+def rendition_upload_to(rendition, filename):
+    """Keep a photo's renditions together, under names the service chooses."""
+    return f"photos/renditions/{rendition.photo_id}/{filename}"
+
+
+def delete_files_on_commit(files):
+    """Delete (storage, name) files once the current transaction commits, so a rollback keeps them."""
+    for storage, name in files:
+        if name:
+            transaction.on_commit(partial(storage.delete, name))
+
+
+class PhotoQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete the photos and then their stored files, so nothing of a deleted photo stays online."""
+        files = [file for photo in self.prefetch_related("renditions") for file in photo.stored_files()]
+        deleted = super().delete()
+        delete_files_on_commit(files)
+        return deleted
+
+
+class Photo(models.Model):
+    """An image in the library, with what readers and the picture desk need to know about it."""
+
+    image = models.ImageField(
+        _("image"),
+        upload_to=original_upload_to,
+        max_length=255,
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+        help_text=_(
+            "JPEG, PNG, WebP or GIF. Readers get resized copies without the camera's metadata, location included."
+        ),
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, help_text=_("Of the stored original, in pixels."))
+    height = models.PositiveIntegerField(_("height"), editable=False, help_text=_("Of the stored original, in pixels."))
+    alt_text = models.CharField(
+        _("alt text"), max_length=250, help_text=_("Describe the image for readers who cannot see it.")
+    )
+    caption = models.CharField(
+        _("caption"), max_length=300, blank=True, default="", help_text=_("Shown under the image.")
+    )
+    credit = models.CharField(
+        _("credit"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_(
+            "As printed under the image, for example Reuters/Jane Doe. "
+            "Left empty, the photographer and source are printed."
+        ),
+    )
+    photographer = models.ForeignKey(
+        "authors.Author",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photographs",
+        verbose_name=_("photographer"),
+    )
+    source_organisation = models.ForeignKey(
+        "authors.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("source organisation"),
+        help_text=_("The agency or organisation that supplied the image."),
+    )
+    copyright_holder = models.CharField(_("copyright holder"), max_length=200, blank=True, default="")
+    usage_terms = models.TextField(
+        _("usage terms"),
+        blank=True,
+        default="",
+        help_text=_("What we may do with the image, and until when; for example “Editorial use only, until 2027”."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [models.CheckConstraint(condition=~Q(alt_text=""), name="photo_has_alt_text")]
+
+    def __str__(self):
+        label = Truncator(self.alt_text).chars(80)
+        return f"{label} ({self.credit})" if self.credit else label
+
+    def save(self, *args, **kwargs):
+        from .renditions import ensure_renditions  # That module imports this one.
+
+        super().save(*args, **kwargs)
+        ensure_renditions(self)
+
+    def delete(self, *args, **kwargs):
+        # Django leaves files behind when rows go; a photo removed to protect
+        # a source must not stay reachable, original or rendition.
+        files = self.stored_files()
+        deleted = super().delete(*args, **kwargs)
+        delete_files_on_commit(files)
+        return deleted
+
+    def stored_files(self):
+        """Return (storage, name) of the original and of every rendition."""
+        return [(self.image.storage, self.image.name)] + [
+            (rendition.file.storage, rendition.file.name) for rendition in self.renditions.all()
+        ]
+
+    @cached_property
+    def renditions_by_format(self):
+        """Return the photo's renditions, narrowest first, keyed by format (uses prefetched renditions)."""
+        by_format = {image_format: [] for image_format in Rendition.Format}
+        for rendition in sorted(self.renditions.all(), key=attrgetter("width")):
+            by_format[rendition.format].append(rendition)
+        return by_format
+
+    @property
+    def has_renditions(self):
+        """Tell whether readers' pages can show the photo yet."""
+        return bool(self.renditions_by_format[Rendition.Format.JPEG])
+
+    @property
+    def webp_srcset(self):
+        return srcset(self.renditions_by_format[Rendition.Format.WEBP])
+
+    @property
+    def jpeg_srcset(self):
+        return srcset(self.renditions_by_format[Rendition.Format.JPEG])
+
+    @property
+    def fallback_rendition(self):
+        """Return the JPEG for browsers that ignore srcset; its size also reserves the image's space on the page."""
+        jpegs = self.renditions_by_format[Rendition.Format.JPEG]
+        fitting = [rendition for rendition in jpegs if rendition.width <= Rendition.FALLBACK_WIDTH]
+        if fitting:
+            return fitting[-1]
+        return jpegs[0] if jpegs else None
+
+    def largest_rendition(self, image_format=None):
+        """
+        Return the widest rendition (JPEG unless told otherwise), or None before
+        renditions are made. Use it wherever the image leaves the site (feeds,
+        OpenGraph, JSON-LD): unlike the original, it carries no metadata.
+        """
+        renditions = self.renditions_by_format[image_format or Rendition.Format.JPEG]
+        return renditions[-1] if renditions else None
+
+    @property
+    def credit_line(self):
+        """Return the credit as printed: the credit field, or the photographer and source."""
+        if self.credit:
+            return self.credit
+        parts = [self.photographer.name if self.photographer else ""]
+        if self.source_organisation:
+            parts.append(self.source_organisation.short_name or self.source_organisation.name)
+        return "/".join(part for part in parts if part)
+
+
+def srcset(renditions):
+    """Return a `srcset` attribute value listing the renditions by width."""
+    return ", ".join(f"{rendition.file.url} {rendition.width}w" for rendition in renditions)
+
+
+class Rendition(models.Model):
+    """A resized copy of a photo in one width and format, made once, stored with the media and reused."""
+
+    # Widths for phones, tablets and large screens; an original is never enlarged.
+    WIDTHS = (480, 960, 1600)
+    FALLBACK_WIDTH = 960
+
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions", verbose_name=_("photo"))
+    format = models.CharField(_("format"), max_length=4, choices=Format)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    file = models.FileField(_("file"), upload_to=rendition_upload_to, max_length=255)
+    source_name = models.CharField(
+        _("made from"),
+        max_length=255,
+        help_text=_("The original's file name when this was made; a new original makes it out of date."),
+    )
+
+    class Meta:
+        ordering = ["format", "width"]
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "format", "width"], name="unique_rendition"),
+            models.CheckConstraint(condition=Q(width__gt=0) & Q(height__gt=0), name="rendition_has_size"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_format_display()} {self.width}×{self.height}"
+
+    @property
+    def mime_type(self):
+        return f"image/{self.format}"

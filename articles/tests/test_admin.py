@@ -1,10 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article
-from photos.tests.images import image_upload
 
 ADD_URL = reverse("admin:articles_article_add")
 
@@ -21,9 +19,7 @@ def article_form_data(section, author, **overrides):
         "status": Article.Status.DRAFT,
         "published_at_0": "",
         "published_at_1": "",
-        "hero_image_alt": "",
-        "hero_image_caption": "",
-        "hero_image_credit": "",
+        "photo": "",
         "bylines-TOTAL_FORMS": "1",
         "bylines-INITIAL_FORMS": "0",
         "bylines-MIN_NUM_FORMS": "1",
@@ -47,15 +43,16 @@ def reporter_client(client, make_user, make_author):
 
 @pytest.mark.django_db
 class TestArticleAdd:
-    def test_reporter_drafts_a_story_with_image_tags_and_sources(self, reporter_client, make_section, make_author, make_organisation):
-        section, author = make_section(), make_author()
+    def test_reporter_drafts_a_story_with_photo_tags_and_sources(
+        self, reporter_client, make_section, make_author, make_organisation, make_photo
+    ):
+        section, author, photo = make_section(), make_author(), make_photo()
         tass = make_organisation(name="TASS")
         data = article_form_data(
             section,
             author,
             body='<p>Kim left.</p><script>alert("x")</script>',
-            hero_image=image_upload("train.png", size=(120, 80)),
-            hero_image_alt="Kim Jong Un waves from his train",
+            photo=photo.pk,
             tags=["North Korea", "Russia"],
             sources=[tass.pk],
         )
@@ -68,15 +65,14 @@ class TestArticleAdd:
         assert article.body == "<p>Kim left.</p>"
         assert sorted(article.tags.names()) == ["North Korea", "Russia"]
         assert list(article.sources.all()) == [tass]
-        assert (article.hero_image_width, article.hero_image_height) == (120, 80)
+        assert article.photo == photo
         assert list(article.authors.all()) == [author]
 
-    def test_image_without_alt_text_is_refused_and_input_kept(self, reporter_client, make_section, make_author):
-        data = article_form_data(make_section(), make_author(), hero_image=image_upload(), tags=["Brand new tag"])
+    def test_unknown_photo_is_refused_and_input_kept(self, reporter_client, make_section, make_author):
+        data = article_form_data(make_section(), make_author(), photo=987654, tags=["Brand new tag"])
         response = reporter_client.post(ADD_URL, data)
         assert response.status_code == 200
-        form = response.context["adminform"].form
-        assert "hero_image_alt" in form.errors
+        assert "photo" in response.context["adminform"].form.errors
         html = response.content.decode()
         assert 'value="Kim leaves Russia"' in html
         assert "Brand new tag" in html
@@ -89,27 +85,6 @@ class TestArticleAdd:
         assert "slug" in response.context["adminform"].form.errors
         assert Article.objects.count() == 1
 
-    def test_file_that_is_not_an_image_is_refused(self, reporter_client, make_section, make_author):
-        fake = SimpleUploadedFile("photo.jpg", b"this is not a picture", content_type="image/jpeg")
-        data = article_form_data(make_section(), make_author(), hero_image=fake, hero_image_alt="x")
-        response = reporter_client.post(ADD_URL, data)
-        assert response.status_code == 200
-        assert "hero_image" in response.context["adminform"].form.errors
-
-    def test_image_over_the_byte_limit_is_refused(self, reporter_client, make_section, make_author, settings):
-        settings.NEWSROOM_MAX_IMAGE_BYTES = 100
-        data = article_form_data(make_section(), make_author(), hero_image=image_upload(size=(200, 200)), hero_image_alt="x")
-        response = reporter_client.post(ADD_URL, data)
-        errors = response.context["adminform"].form.errors
-        assert "largest allowed" in str(errors["hero_image"])
-
-    def test_image_over_the_pixel_limit_is_refused(self, reporter_client, make_section, make_author, settings):
-        settings.NEWSROOM_MAX_IMAGE_PIXELS = 100
-        data = article_form_data(make_section(), make_author(), hero_image=image_upload(size=(20, 20)), hero_image_alt="x")
-        response = reporter_client.post(ADD_URL, data)
-        errors = response.context["adminform"].form.errors
-        assert "megapixels" in str(errors["hero_image"])
-
     def test_article_needs_a_byline(self, reporter_client, make_section, make_author):
         data = article_form_data(make_section(), make_author(), **{"bylines-0-author": ""})
         response = reporter_client.post(ADD_URL, data)
@@ -120,6 +95,13 @@ class TestArticleAdd:
         html = reporter_client.get(ADD_URL).content.decode()
         assert "django_prose_editor" in html
         assert 'data-tags="true"' in html
+
+    def test_photo_is_picked_from_the_library_or_added_in_a_popup(self, reporter_client):
+        html = reporter_client.get(ADD_URL).content.decode()
+        assert reverse("admin:autocomplete") in html
+        assert 'name="photo"' in html and "admin-autocomplete" in html
+        assert 'id="add_id_photo"' in html
+        assert f'href="{reverse("admin:photos_photo_add")}?_to_field=id&amp;_popup=1' in html
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Byline, Section
 from authors.models import Affiliation, Author, Organisation
+from photos.models import Photo, Rendition
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def load_demo(*args):
 def row_counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Article, Author, Organisation, Affiliation, Byline, Section, Tag, TaggedItem)
+        for model in (Article, Author, Organisation, Affiliation, Byline, Section, Tag, TaggedItem, Photo, Rendition)
     } | {"users": get_user_model().objects.count()}
 
 
@@ -109,6 +110,27 @@ def test_samples_load_and_rerunning_changes_nothing():
     assert unpublished.count() == 3
     assert not unpublished.filter(published_at__isnull=False).exists()
     assert Byline.objects.filter(role="Additional reporting").exists()
+
+
+def test_sample_stories_share_one_marked_sample_photo_per_section():
+    load_demo()
+
+    assert kim_story().photo is None  # No invented picture on a real story.
+    photos = Photo.objects.all()
+    assert photos.count() == 6
+    for photo in photos:
+        assert photo.credit == "Sample image generated for the demo"
+        assert sorted(photo.renditions.values_list("format", "width")) == [
+            ("jpeg", 480), ("jpeg", 960), ("jpeg", 1600), ("webp", 480), ("webp", 960), ("webp", 1600),
+        ]
+    samples = Article.objects.filter(slug__startswith="sample-story").select_related("section", "photo")
+    assert not samples.filter(photo=None).exists()
+    photos_by_section = {}
+    for article in samples:
+        photos_by_section.setdefault(article.section.slug, set()).add(article.photo_id)
+        assert article.photo.alt_text.startswith(f"Sample illustration for {article.section.name}: ")
+    assert sorted(len(ids) for ids in photos_by_section.values()) == [1] * 6
+    assert len(set().union(*photos_by_section.values())) == 6
 
 
 def test_rerunning_without_samples_changes_nothing():

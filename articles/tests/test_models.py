@@ -1,13 +1,11 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
 from articles.html import sanitise_html
 from articles.models import Article
-from photos.tests.images import image_upload
 
 
 @pytest.mark.django_db
@@ -66,14 +64,6 @@ class TestArticleInvariants:
         article = make_article()
         with pytest.raises(IntegrityError):
             Article.objects.filter(pk=article.pk).update(published_at=None)
-
-    def test_image_needs_alt_text(self, make_article):
-        article = make_article()
-        article.hero_image = image_upload()
-        article.hero_image_alt = "  "
-        with pytest.raises(ValidationError) as error:
-            article.clean()
-        assert "hero_image_alt" in error.value.message_dict
 
     def test_body_is_sanitised_on_save(self, make_article):
         article = make_article(body='<p onclick="steal()">Hi <script>alert(1)</script><a href="javascript:x()">x</a></p>')

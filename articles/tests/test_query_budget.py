@@ -12,8 +12,8 @@ QUERY_BUDGET = 10
 
 
 @pytest.fixture
-def busy_newsroom(make_article, make_author, make_organisation, make_affiliation, make_section):
-    """Sixty articles over five sections, each with three bylines, three tags and two sources."""
+def busy_newsroom(make_article, make_author, make_organisation, make_affiliation, make_section, make_photo):
+    """Sixty articles over five sections, each with three bylines, three tags, two sources and a photo."""
     sections = [make_section(slug=f"section-{n}") for n in range(5)]
     authors = [make_author() for _ in range(8)]
     agencies = [make_organisation() for _ in range(4)]
@@ -28,6 +28,9 @@ def busy_newsroom(make_article, make_author, make_organisation, make_affiliation
                 authors=[authors[n % 8], authors[(n + 1) % 8], authors[(n + 2) % 8]],
                 tags=["Politics", "Economy", f"Topic {n % 7}"],
                 sources=[agencies[n % 4], agencies[(n + 1) % 4]],
+                photo=make_photo(
+                    size=(120, 80), photographer=authors[n % 8], source_organisation=agencies[n % 4], credit=""
+                ),
                 published_at=timezone.now() - timedelta(hours=n + 1),
             )
         )
@@ -59,6 +62,8 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_ass
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = client.get(urls[page])
     assert response.status_code == 200
+    if not page.startswith("search"):  # Search results are text only.
+        assert "<picture>" in response.content.decode()
     assert busy_newsroom["articles"][0].headline in response.content.decode() or page in {"tag", "organisation", "section"}
     if page.startswith("search"):
         assert len(response.context["page_obj"].object_list) > 1
@@ -66,7 +71,9 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_ass
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["home", "section", "author", "search"])
-def test_query_count_does_not_grow_with_content(client, make_article, make_author, make_section, page, django_assert_num_queries):
+def test_query_count_does_not_grow_with_content(
+    client, make_article, make_author, make_section, make_photo, page, django_assert_num_queries
+):
     """Count the queries with little content, then show the same count with much more."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -80,11 +87,16 @@ def test_query_count_does_not_grow_with_content(client, make_article, make_autho
         "search": reverse("articles:search") + f"?q=headline&section={section.slug}&author={author.slug}",
     }[page]
 
-    make_article(section=section, authors=[author], tags=["a"])
+    make_article(section=section, authors=[author], tags=["a"], photo=make_photo(size=(120, 80)))
     with CaptureQueriesContext(connection) as few:
         client.get(url)
 
     for n in range(25):
-        make_article(section=section, authors=[author, make_author()], tags=["a", f"t{n}"])
+        make_article(
+            section=section, authors=[author, make_author()], tags=["a", f"t{n}"], photo=make_photo(size=(120, 80))
+        )
     with django_assert_num_queries(len(few.captured_queries)):
-        client.get(url)
+        response = client.get(url)
+    # Home: the lead, four top stories, six latest and four of the section; the lists: a page
+    # of twenty; search results are text only.
+    assert response.content.decode().count("<picture>") == {"home": 15, "section": 20, "author": 20, "search": 0}[page]

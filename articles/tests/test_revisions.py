@@ -3,7 +3,6 @@
 import pytest
 
 from articles.models import Article, Byline, Revision
-from photos.tests.images import image_upload
 from articles.revisions import (
     compare,
     diff_lines,
@@ -138,34 +137,33 @@ class TestRestore:
         assert story.section.name == "Asia"
         assert any("World" in note for note in result.notes)
 
-    def test_image_comes_back_with_its_texts_while_the_file_exists(self, story, make_user):
-        story.hero_image = image_upload("train.png", size=(60, 40))
-        story.hero_image_alt = "The train"
+    def test_photo_comes_back_while_it_is_in_the_library(self, story, make_user, make_photo):
+        train = make_photo(alt_text="The train")
+        story.photo = train
         story.save()
         old = record_revision(story)
-        story.hero_image = ""
-        story.hero_image_alt = ""
+        story.photo = None
         story.save()
 
         assert restore_revision(old, make_user()).notes == []
         story.refresh_from_db()
-        assert (story.hero_image.name, story.hero_image_alt) == (old.data["hero_image"], "The train")
-        assert (story.hero_image_width, story.hero_image_height) == (60, 40)
+        assert story.photo == train
+        assert old.data["photo"] == {"id": train.pk, "alt_text": "The train"}
 
-    def test_image_whose_file_is_gone_is_not_restored(self, story, make_user):
-        story.hero_image = image_upload("gone.png")
-        story.hero_image_alt = "Gone"
+    def test_photo_deleted_from_the_library_is_not_restored(self, story, make_user, make_photo):
+        gone = make_photo()
+        story.photo = gone
         story.save()
         old = record_revision(story)
-        story.hero_image.delete(save=False)
-        story.hero_image_alt = ""
+        story.photo = None
         story.save()
+        gone.delete()
 
         result = restore_revision(old, make_user())
 
         story.refresh_from_db()
-        assert (story.hero_image.name, story.hero_image_alt) == ("", "")
-        assert any("image file" in note for note in result.notes)
+        assert story.photo is None
+        assert any("photo" in note for note in result.notes)
 
 
 class TestDiff:

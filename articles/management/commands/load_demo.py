@@ -5,20 +5,24 @@ import random
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.text import slugify
+from PIL import Image, ImageDraw, ImageFont
 
 from articles.models import Article, Byline, Section
 from authors.models import Affiliation, Author, Organisation
+from photos.models import Photo
 
 DEMO_STORY = Path(__file__).resolve().parent.parent.parent / "demo" / "kim-leaves-russia.txt"
 BIO_START = "Mridha Shihab Mahmud is"
@@ -205,6 +209,19 @@ SAMPLE_SENTENCES = [
     "Independent experts have been asked to check the findings.",
 ]
 SAMPLE_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+# One drawn picture per section, shared by its sample stories (as a library photo would be),
+# so the design shows images without passing off anyone's photograph as news.
+SAMPLE_PHOTO_CREDIT = "Sample image generated for the demo"
+SAMPLE_PHOTO_SIZE = (1600, 1000)
+# Section: (sky at the top, sky at the horizon, sun, hills from far to near, how the colours read).
+SAMPLE_PHOTO_PALETTES = {
+    "world": ("#1d4e89", "#9cc3e6", "#fff3c4", ["#5b8c5a", "#3f6e45", "#2a4d32"], "green hills under a blue sky"),
+    "politics": ("#3b1f4a", "#c98aa6", "#ffe0b0", ["#7a5a7d", "#5a3d5f", "#3b2640"], "purple hills, dusk"),
+    "business": ("#12343b", "#8fb9a8", "#fdf6e3", ["#4f7f74", "#2f5d57", "#1c3d3a"], "teal hills, pale sky"),
+    "science": ("#0b1d3a", "#4a6fa5", "#e8f1ff", ["#2e4a7d", "#223a63", "#14264a"], "dark blue hills at night"),
+    "culture": ("#8a2c1b", "#f2b880", "#fff1d6", ["#b5653c", "#8f4a2b", "#5e2f1c"], "rust-red hills at sunset"),
+    "sport": ("#2a6f97", "#b8e0f6", "#ffffff", ["#76b041", "#4f8a2b", "#2f5e1a"], "bright green hills, clear sky"),
+}
 
 
 def demo_password_file():
@@ -229,6 +246,28 @@ def read_demo_story(path):
 def paragraphs_to_html(paragraphs):
     """Return plain-text paragraphs as escaped HTML paragraphs."""
     return "\n".join(f"<p>{escape(' '.join(paragraph.split()))}</p>" for paragraph in paragraphs)
+
+
+def sample_photo_jpeg(section_slug):
+    """Return a drawn landscape in the section's colours, marked as a sample: the same JPEG every run."""
+    sky_top, horizon, sun, hills, _ = SAMPLE_PHOTO_PALETTES[section_slug]
+    rng = random.Random(f"{SAMPLE_SEED}-{section_slug}")
+    width, height = SAMPLE_PHOTO_SIZE
+    sky = Image.linear_gradient("L").resize((width, height))  # Black at the top, white at the bottom.
+    image = Image.composite(Image.new("RGB", (width, height), horizon), Image.new("RGB", (width, height), sky_top), sky)
+    draw = ImageDraw.Draw(image)
+    sun_x, sun_y, radius = rng.randint(200, width - 200), rng.randint(120, 360), rng.randint(60, 110)
+    draw.ellipse((sun_x - radius, sun_y - radius, sun_x + radius, sun_y + radius), fill=sun)
+    for layer, colour in enumerate(hills):
+        base = int(height * (0.5 + 0.15 * layer))
+        points = [(x, base - rng.randint(0, 140)) for x in range(-100, width + 200, rng.randint(180, 320))]
+        draw.polygon([(-100, height), *points, (width + 200, height)], fill=colour)
+    # Inset far enough to survive the 3:2 crop of the cards.
+    font = ImageFont.load_default(size=48)
+    draw.text((96, height - 96), "SAMPLE IMAGE", font=font, fill="white", stroke_width=2, stroke_fill="black")
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=88)
+    return buffer.getvalue()
 
 
 def generate_samples(section_slugs, author_beats):
@@ -303,7 +342,11 @@ class Command(BaseCommand):
             mridha = self.load_mridha(bio, organisations)
             sample_authors = self.load_sample_authors(organisations["news-hour"], users["reporter"])
             self.load_kim_story(headline, paragraphs, sections, organisations, mridha, users["editor"])
-            samples = [] if no_samples else self.load_samples(sections, sample_authors, users["editor"])
+            if no_samples:
+                samples = []
+            else:
+                photos = self.load_sample_photos(sections)
+                samples = self.load_samples(sections, sample_authors, photos, users["editor"])
             # Demo stories have not been edited since they were published; without this,
             # every rerun would mark them "Updated" on the reader's page.
             Article.objects.filter(
@@ -416,8 +459,24 @@ class Command(BaseCommand):
         self.set_bylines(article, [(author, "")])
         return article
 
-    def load_samples(self, sections, authors, editor):
-        """Create or update the generated sample stories."""
+    def load_sample_photos(self, sections):
+        """Create the drawn sample photos, one per section, unless they exist; return them by section slug."""
+        photos = {}
+        for slug, section in sections.items():
+            alt_text = f"Sample illustration for {section.name}: {SAMPLE_PHOTO_PALETTES[slug][-1]}."
+            photo = Photo.objects.filter(credit=SAMPLE_PHOTO_CREDIT, alt_text=alt_text).first()
+            if photo is None:
+                photo = Photo.objects.create(
+                    image=ContentFile(sample_photo_jpeg(slug), name=f"sample-{slug}.jpg"),
+                    alt_text=alt_text,
+                    credit=SAMPLE_PHOTO_CREDIT,
+                    usage_terms="Demo content; not a news photo.",
+                )
+            photos[slug] = photo
+        return photos
+
+    def load_samples(self, sections, authors, photos, editor):
+        """Create or update the generated sample stories, each with its section's sample photo."""
         beats = {slug: [] for slug in sections}
         for spec in SAMPLE_AUTHORS:
             for slug in spec["beats"]:
@@ -434,6 +493,7 @@ class Command(BaseCommand):
                     "dateline": sample["dateline"],
                     "status": sample["status"],
                     "published_at": sample["published_at"],
+                    "photo": photos[sample["section"]],
                     "created_by": editor,
                 },
             )

@@ -1,0 +1,116 @@
+from django.contrib import admin
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .forms import PhotoForm
+from .models import Photo, Rendition
+
+THUMBNAIL_WIDTH = 96
+PREVIEW_WIDTH = 320
+
+
+def admin_url(model, view, *args):
+    """Return the admin address of a model's view, whichever app the model lives in."""
+    return reverse(admin_urlname(model._meta, view), args=args)
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoForm
+    list_display = [
+        "thumbnail", "alt_text", "credit_line", "source_organisation", "photographer", "usage", "created_at"
+    ]
+    list_display_links = ["thumbnail", "alt_text"]
+    list_select_related = ["source_organisation", "photographer"]
+    list_filter = [
+        ("source_organisation", admin.RelatedOnlyFieldListFilter),
+        ("photographer", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "alt_text",
+        "caption",
+        "credit",
+        "copyright_holder",
+        "photographer__name",
+        "source_organisation__name",
+        "source_organisation__short_name",
+    ]
+    date_hierarchy = "created_at"
+    # Stated here because Meta.ordering is not applied to the counted (grouped) queryset below.
+    ordering = ["-created_at", "-pk"]
+    autocomplete_fields = ["photographer", "source_organisation"]
+    readonly_fields = ["preview", "dimensions", "used_in", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["image", "preview", "dimensions", "alt_text", "caption"]}),
+        (
+            _("Credit and rights"),
+            {"fields": ["credit", "photographer", "source_organisation", "copyright_holder", "usage_terms"]},
+        ),
+        (_("Where it is used"), {"fields": ["used_in"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions").annotate(article_count=Count("articles"))
+
+    def image_tag(self, photo, width):
+        """Show the photo's smallest rendition that is at least `width` wide, scaled to `width`."""
+        renditions = photo.renditions_by_format[Rendition.Format.JPEG]
+        rendition = next((r for r in renditions if r.width >= width), renditions[-1] if renditions else None)
+        if rendition is None:
+            return _("No renditions yet; run manage.py build_renditions.")
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="" style="height:auto">',
+            rendition.file.url,
+            width,
+            round(rendition.height * width / rendition.width),
+        )
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, photo):
+        return self.image_tag(photo, THUMBNAIL_WIDTH)
+
+    @admin.display(description=_("preview"))
+    def preview(self, photo):
+        return self.image_tag(photo, PREVIEW_WIDTH) if photo.pk else "—"
+
+    @admin.display(description=_("original size"))
+    def dimensions(self, photo):
+        if not photo.pk:
+            return "—"
+        return _("%(width)s × %(height)s pixels") % {"width": photo.width, "height": photo.height}
+
+    @admin.display(description=_("credit"), ordering="credit")
+    def credit_line(self, photo):
+        return photo.credit_line
+
+    @admin.display(description=_("used in"), ordering="article_count")
+    def usage(self, photo):
+        if not photo.article_count:
+            return "—"
+        article_model = Photo._meta.get_field("articles").related_model
+        url = admin_url(article_model, "changelist") + "?" + urlencode({"photo__id__exact": photo.pk})
+        label = ngettext("%(count)d story", "%(count)d stories", photo.article_count) % {"count": photo.article_count}
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("used in"))
+    def used_in(self, photo):
+        articles = list(photo.articles.order_by("-published_at", "-created_at")) if photo.pk else []
+        if not articles:
+            return _("No story uses this photo yet.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({})</li>',
+                (
+                    (admin_url(article._meta.model, "change", article.pk), article, article.get_status_display())
+                    for article in articles
+                ),
+            ),
+        )
