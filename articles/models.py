@@ -3,14 +3,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Subquery, Value, When, Window
+from django.db.models.functions import Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from photos.sharing import ShareImage
 from photos.validators import validate_image_upload
 
 from .html import EDITOR_EXTENSIONS, sanitise_html
@@ -53,6 +54,12 @@ class ArticleQuerySet(models.QuerySet):
         """Load everything the article page shows."""
         return self.for_listing().prefetch_related("sources", "tags")
 
+    def for_links(self):
+        """Load only what a link to a story shows: headline, date and section."""
+        return self.select_related("section").only(
+            "headline", "slug", "published_at", "section__name", "section__slug"
+        )
+
     def latest_per_section(self, count):
         """Return the newest `count` articles of each section, by section then date."""
         return (
@@ -64,6 +71,61 @@ class ArticleQuerySet(models.QuerySet):
             .filter(rank_in_section__lte=count)
             .order_by("section__position", "section__name", "-published_at")
         )
+
+    def related_to(self, article, limit=4):
+        """Return up to `limit` other stories: most shared tags first, then same section, then newest."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        shared_tags = Count("tags", filter=Q(tags__in=tag_ids), distinct=True) if tag_ids else Value(0)
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(
+                shared_tags=shared_tags,
+                same_section=Case(
+                    When(section_id=article.section_id, then=Value(1)), default=Value(0), output_field=IntegerField()
+                ),
+            )
+            .filter(Q(shared_tags__gt=0) | Q(section_id=article.section_id))
+            .for_links()
+            .order_by("-shared_tags", "-same_section", "-published_at", "-pk")[:limit]
+        )
+
+    def by_lead_author(self, article, exclude=(), limit=4):
+        """Return the newest other stories by the article's first-named author."""
+        bylines = article.bylines.all()
+        if not bylines:
+            return self.none()
+        return (
+            self.filter(authors=bylines[0].author_id)
+            .exclude(pk__in=[article.pk, *(other.pk for other in exclude)])
+            .for_links()
+            .order_by("-published_at", "-pk")[:limit]
+        )
+
+    def neighbours_in_section(self, article):
+        """Return the stories just before and just after `article` in its section, either may be None."""
+        in_section = self.filter(section_id=article.section_id)
+        at, pk = article.published_at, article.pk
+        earlier = in_section.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)).order_by(
+            "-published_at", "-pk"
+        )
+        later = in_section.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk)).order_by(
+            "published_at", "pk"
+        )
+        # One query for both: each side is a scalar subquery picking one row.
+        neighbours = self.filter(
+            Q(pk=Subquery(earlier.values("pk")[:1])) | Q(pk=Subquery(later.values("pk")[:1]))
+        ).for_links()
+        previous = following = None
+        for neighbour in neighbours:
+            if (neighbour.published_at, neighbour.pk) < (at, pk):
+                previous = neighbour
+            else:
+                following = neighbour
+        return previous, following
+
+    def latest_modified_at(self):
+        """Return when the most recently changed of these articles last changed, or None."""
+        return self.aggregate(latest=models.Max(Greatest("published_at", "updated_at")))["latest"]
 
 
 class Article(models.Model):
@@ -199,6 +261,20 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+    @property
+    def last_modified_at(self):
+        """Return when readers last saw a change: publication, or an edit after it."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.published_at, self.updated_at)
+
+    @property
+    def share_image(self):
+        """Describe the image that represents the story in feeds and link previews, or return None."""
+        return ShareImage.from_file(
+            self.hero_image, alt=self.hero_image_alt, width=self.hero_image_width, height=self.hero_image_height
+        )
 
     @property
     def was_updated(self):

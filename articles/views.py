@@ -1,11 +1,15 @@
 from itertools import groupby
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.urls import reverse
 from django.views.generic import DateDetailView, DetailView, TemplateView
 from taggit.models import Tag
 
-from newsroom.views import ObjectArticleListView
+from authors.models import Organisation
+from authors.structured_data import json_ld
+from newsroom.views import ObjectArticleListView, sharing_context
 
+from . import structured_data
 from .models import Article, Section
 
 HOME_TOP_COUNT = 4
@@ -27,6 +31,7 @@ class HomeView(TemplateView):
             sections=[
                 (section, list(articles)) for section, articles in groupby(by_section, key=lambda a: a.section)
             ],
+            **sharing_context(self.request, reverse("articles:home")),
             **kwargs,
         )
 
@@ -38,6 +43,21 @@ class ArticleDetailView(DateDetailView):
 
     def get_queryset(self):
         return Article.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        published = Article.objects.published()
+        related = list(published.related_to(article))
+        previous_in_section, next_in_section = published.neighbours_in_section(article)
+        data = structured_data.article_page(article, self.request, Organisation.objects.publisher())
+        return super().get_context_data(
+            related=related,
+            more_by_author=published.by_lead_author(article, exclude=related),
+            previous_in_section=previous_in_section,
+            next_in_section=next_in_section,
+            **sharing_context(self.request, article.get_absolute_url(), article.share_image, json_ld(data)),
+            **kwargs,
+        )
 
 
 class ArticlePreviewView(PermissionRequiredMixin, DetailView):
@@ -62,3 +82,6 @@ class TagView(ObjectArticleListView):
 
     def get_queryset(self):
         return Article.objects.published().filter(tags=self.object).for_listing()
+
+    def get_object_path(self):
+        return reverse("articles:tag", args=[self.object.slug])
