@@ -23,8 +23,9 @@ def news_article(article, request, publisher_org):
             "headline": article.headline,
             "description": article.standfirst,
             "image": [image] if image else None,
-            "datePublished": article.published_at,
-            "dateModified": article.last_modified_at,
+            # Whole seconds: readers of schema.org dates expect no fractions.
+            "datePublished": article.published_at.replace(microsecond=0),
+            "dateModified": article.last_modified_at.replace(microsecond=0),
             "author": [person_reference(byline.author, request) for byline in article.bylines.all()],
             "publisher": publisher(publisher_org, request, settings.NEWSROOM_SITE_NAME),
             "articleSection": article.section.name,

@@ -38,12 +38,13 @@ def busy_newsroom(make_article, make_author, make_organisation, make_affiliation
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "page",
-    ["home", "article", "section", "tag", "author", "organisation"],
+    ["home", "article", "article in the middle", "section", "tag", "author", "organisation"],
 )
 def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_assert_max_num_queries, page):
     urls = {
         "home": "/",
         "article": busy_newsroom["articles"][0].get_absolute_url(),
+        "article in the middle": busy_newsroom["articles"][30].get_absolute_url(),
         "section": busy_newsroom["sections"][0].get_absolute_url(),
         "tag": reverse("articles:tag", args=["politics"]),
         "author": busy_newsroom["authors"][0].get_absolute_url(),
@@ -52,11 +53,44 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_ass
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = client.get(urls[page])
     assert response.status_code == 200
-    assert busy_newsroom["articles"][0].headline in response.content.decode() or page in {"tag", "organisation", "section"}
+    assert busy_newsroom["articles"][0].headline in response.content.decode() or page in {
+        "tag",
+        "organisation",
+        "section",
+        "article in the middle",
+    }
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["home", "section", "author"])
+@pytest.mark.parametrize(
+    "url_name, args",
+    [
+        ("articles:feed", []),
+        ("articles:feed_atom", []),
+        ("articles:section_feed", ["section-0"]),
+        ("articles:tag_feed_atom", ["politics"]),
+        ("articles:author_feed", lambda newsroom: [newsroom["authors"][0].slug]),
+        ("sitemap_index", []),
+        ("sitemap", ["articles"]),
+        ("sitemap", ["tags"]),
+        ("sitemap", ["authors"]),
+        ("sitemap", ["organisations"]),
+        ("sitemap_news", []),
+        ("robots", []),
+    ],
+)
+def test_feeds_and_sitemaps_stay_within_query_budget(
+    client, busy_newsroom, django_assert_max_num_queries, url_name, args
+):
+    if callable(args):
+        args = args(busy_newsroom)
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = client.get(reverse(url_name, args=args))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["home", "section", "author", "article"])
 def test_query_count_does_not_grow_with_content(client, make_article, make_author, make_section, page, django_assert_num_queries):
     """Count the queries with little content, then show the same count with much more."""
     from django.db import connection
@@ -64,7 +98,15 @@ def test_query_count_does_not_grow_with_content(client, make_article, make_autho
 
     section = make_section(slug="world")
     author = make_author()
-    url = {"home": "/", "section": section.get_absolute_url(), "author": author.get_absolute_url()}[page]
+    # The story in the middle has a neighbour on each side, related stories and more by its author.
+    make_article(section=section, authors=[author], tags=["a"], published_at=timezone.now() - timedelta(days=2))
+    story = make_article(section=section, authors=[author], tags=["a"], published_at=timezone.now() - timedelta(days=1))
+    url = {
+        "home": "/",
+        "section": section.get_absolute_url(),
+        "author": author.get_absolute_url(),
+        "article": story.get_absolute_url(),
+    }[page]
 
     make_article(section=section, authors=[author], tags=["a"])
     client.get(url)  # Warm the caches (the publisher) so that both counts start alike.
