@@ -108,17 +108,25 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = NewsAtomFeed
 
 
-class SectionFeed(LatestArticlesFeed):
-    """The newest published stories of one section."""
+class ObjectFeed(LatestArticlesFeed):
+    """The newest published stories of one object found by its slug."""
+
+    model = None
 
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
 
-    def title(self, section):
-        return f"{section.name} | {settings.NEWSROOM_SITE_NAME}"
+    def title(self, obj):
+        return f"{obj} | {settings.NEWSROOM_SITE_NAME}"
 
-    def link(self, section):
-        return section.get_absolute_url()
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+
+class SectionFeed(ObjectFeed):
+    """The newest published stories of one section."""
+
+    model = Section
 
     def description(self, section):
         return section.description or _("The latest %(section)s stories.") % {"section": section.name}
@@ -131,17 +139,10 @@ class SectionAtomFeed(SectionFeed):
     feed_type = NewsAtomFeed
 
 
-class AuthorFeed(LatestArticlesFeed):
+class AuthorFeed(ObjectFeed):
     """The newest published stories by one author."""
 
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
-
-    def title(self, author):
-        return f"{author.name} | {settings.NEWSROOM_SITE_NAME}"
-
-    def link(self, author):
-        return author.get_absolute_url()
+    model = Author
 
     def description(self, author):
         return _("The latest stories by %(author)s.") % {"author": author.name}
@@ -154,14 +155,10 @@ class AuthorAtomFeed(AuthorFeed):
     feed_type = NewsAtomFeed
 
 
-class TagFeed(LatestArticlesFeed):
+class TagFeed(ObjectFeed):
     """The newest published stories on one topic."""
 
-    def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
-
-    def title(self, tag):
-        return f"{tag.name} | {settings.NEWSROOM_SITE_NAME}"
+    model = Tag
 
     def link(self, tag):
         return reverse("articles:tag", args=[tag.slug])
