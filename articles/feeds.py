@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
@@ -72,7 +73,8 @@ class LatestArticlesFeed(Feed):
         return article.headline
 
     def item_description(self, article):
-        return article.standfirst
+        # Feed readers treat descriptions as HTML (Django's Atom says type="html"); the standfirst is plain text.
+        return escape(article.standfirst)
 
     def item_pubdate(self, article):
         return article.published_at

@@ -1,3 +1,4 @@
+import html
 from datetime import UTC, timedelta
 
 import feedparser
@@ -51,7 +52,8 @@ def test_latest_feed_parses_and_lists_only_published_stories(client, make_articl
 def test_entries_carry_standfirst_authors_categories_and_dates(
     client, make_article, make_author, make_section, url_name, version
 ):
-    standfirst = "A long standfirst. " * 30  # Longer than any card shows: feeds carry it whole.
+    # Longer than any card shows, since feeds carry it whole; plain text that must not turn into markup.
+    standfirst = "Tom & Jerry <3 a long standfirst. " * 30
     first, second = make_author(name="Amina Rahman"), make_author(name="Jonas Keller")
     article = make_article(
         standfirst=standfirst.strip(),
@@ -63,7 +65,8 @@ def test_entries_carry_standfirst_authors_categories_and_dates(
     _response, feed = parse(client, reverse(url_name))
 
     (entry,) = feed.entries
-    assert entry.summary == standfirst.strip()
+    assert html.unescape(entry.summary) == standfirst.strip()
+    assert "<3" not in entry.summary
     assert [author.get("name") for author in entry.authors] == ["Amina Rahman", "Jonas Keller"]
     assert {tag.term for tag in entry.tags} == {"World", "Climate", "Energy"}
     published = entry.published_parsed
