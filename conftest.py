@@ -2,18 +2,9 @@ import json
 import re
 
 import pytest
-from django.core.cache import cache
 
 from articles.tests.factories import ArticleFactory, SectionFactory
 from authors.tests.factories import AffiliationFactory, AuthorFactory, OrganisationFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    """Start every test with an empty cache: a rolled-back row must not live on in it."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

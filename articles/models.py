@@ -1,9 +1,25 @@
+import operator
 from datetime import timedelta
+from functools import reduce
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Subquery, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +53,14 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class StoryLinks(NamedTuple):
+    """The stories a story page links to besides the related ones."""
+
+    by_author: list
+    previous: "Article | None"
+    following: "Article | None"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -90,38 +114,52 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def by_lead_author(self, article, exclude=(), limit=4):
-        """Return the newest other stories by the article's first-named author."""
+        """Return the newest other stories by the article's first-named author, leaving out `exclude` (pks)."""
         bylines = article.bylines.all()
         if not bylines:
             return self.none()
         return (
             self.filter(authors=bylines[0].author_id)
-            .exclude(pk__in=[article.pk, *(other.pk for other in exclude)])
-            .for_links()
+            .exclude(pk=article.pk)
+            .exclude(pk__in=exclude)
             .order_by("-published_at", "-pk")[:limit]
         )
 
     def neighbours_in_section(self, article):
-        """Return the stories just before and just after `article` in its section, either may be None."""
+        """Return the pks of the stories just before and just after `article` in its section, as subqueries."""
         in_section = self.filter(section_id=article.section_id)
         at, pk = article.published_at, article.pk
-        earlier = in_section.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)).order_by(
-            "-published_at", "-pk"
+        earlier = in_section.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        later = in_section.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        return (
+            Subquery(earlier.order_by("-published_at", "-pk").values("pk")[:1]),
+            Subquery(later.order_by("published_at", "pk").values("pk")[:1]),
         )
-        later = in_section.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk)).order_by(
-            "published_at", "pk"
+
+    def links_around(self, article, exclude=(), limit=4):
+        """
+        Return more by the article's first-named author (leaving out `exclude`, pks),
+        and the previous and next stories in its section, in one query.
+        """
+        previous, following = self.neighbours_in_section(article)
+        # A story page's query budget is tight, so the three lists come in one query,
+        # each row flagged with the lists it belongs to.
+        lists = {
+            "is_by_author": Q(pk__in=self.by_lead_author(article, exclude, limit).values("pk")),
+            "is_previous": Q(pk=previous),
+            "is_next": Q(pk=following),
+        }
+        rows = list(
+            self.filter(reduce(operator.or_, lists.values()))
+            .annotate(**{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in lists.items()})
+            .for_links()
+            .order_by("-published_at", "-pk")
         )
-        # One query for both: each side is a scalar subquery picking one row.
-        neighbours = self.filter(
-            Q(pk=Subquery(earlier.values("pk")[:1])) | Q(pk=Subquery(later.values("pk")[:1]))
-        ).for_links()
-        previous = following = None
-        for neighbour in neighbours:
-            if (neighbour.published_at, neighbour.pk) < (at, pk):
-                previous = neighbour
-            else:
-                following = neighbour
-        return previous, following
+        return StoryLinks(
+            by_author=[row for row in rows if row.is_by_author],
+            previous=next((row for row in rows if row.is_previous), None),
+            following=next((row for row in rows if row.is_next), None),
+        )
 
     def latest_modified_at(self):
         """Return when the most recently changed of these articles last changed, or None."""

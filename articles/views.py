@@ -48,13 +48,15 @@ class ArticleDetailView(DateDetailView):
         article = self.object
         published = Article.objects.published()
         related = list(published.related_to(article))
-        previous_in_section, next_in_section = published.neighbours_in_section(article)
-        data = structured_data.article_page(article, self.request, Organisation.objects.publisher())
+        links = published.links_around(article, exclude=[story.pk for story in related])
+        publisher = Organisation.objects.publisher()
+        data = structured_data.article_page(article, self.request, publisher)
         return super().get_context_data(
+            publisher=publisher,
             related=related,
-            more_by_author=published.by_lead_author(article, exclude=related),
-            previous_in_section=previous_in_section,
-            next_in_section=next_in_section,
+            more_by_author=links.by_author,
+            previous_in_section=links.previous,
+            next_in_section=links.following,
             **sharing_context(self.request, article.get_absolute_url(), article.share_image, json_ld(data)),
             **kwargs,
         )

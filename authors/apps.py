@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AuthorsConfig(AppConfig):
     name = "authors"
     verbose_name = _("Authors and organisations")
-
-    def ready(self):
-        from . import signals  # noqa: F401

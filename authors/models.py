@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,22 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from photos.sharing import ShareImage
 from photos.validators import validate_image_upload
 
-PUBLISHER_CACHE_KEY = "authors:publisher"
-# Every page shows the publisher, so it is cached; saving any organisation clears the
-# cache (authors/signals.py), and the timeout bounds how long other processes with their
-# own local-memory cache may show the old choice.
-PUBLISHER_CACHE_SECONDS = 300
 
-
-class OrganisationManager(models.Manager):
+class OrganisationQuerySet(models.QuerySet):
     def publisher(self):
         """Return the organisation that publishes this site, or None if none is chosen."""
-        cached = cache.get(PUBLISHER_CACHE_KEY)
-        if cached is None:
-            # Wrapped in a tuple so that "no publisher" is cached too.
-            cached = (self.filter(is_publisher=True).first(),)
-            cache.set(PUBLISHER_CACHE_KEY, cached, PUBLISHER_CACHE_SECONDS)
-        return cached[0]
+        return self.filter(is_publisher=True).first()
 
 
 class Organisation(models.Model):
@@ -74,7 +62,7 @@ class Organisation(models.Model):
         _("ownership and funding"), blank=True, default="", help_text=_("Who owns and funds it.")
     )
 
-    objects = OrganisationManager()
+    objects = OrganisationQuerySet.as_manager()
 
     # (field, label) of the policy pages readers and search engines are pointed to.
     POLICY_FIELDS = [

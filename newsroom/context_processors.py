@@ -10,6 +10,7 @@ def site(request):
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         "navigation_sections": Section.objects.all(),
-        # Lazy and cached: pages that do not show the publisher do not look it up.
+        # Looked up only by pages that show it; a view that needs it too passes its own
+        # `publisher`, which takes precedence over this one, so a page asks once.
         "publisher": SimpleLazyObject(Organisation.objects.publisher),
     }

@@ -57,14 +57,30 @@ class TestByLeadAuthor:
         make_article(authors=[second], published_at=hours_ago(3))
         make_article(authors=[lead], status=Article.Status.DRAFT, published_at=None)
 
-        stories = Article.objects.published().by_lead_author(article, exclude=[already_related])
+        stories = Article.objects.published().by_lead_author(article, exclude=[already_related.pk])
 
         assert list(stories) == [newer, older]
+        assert Article.objects.published().links_around(article, exclude=[already_related.pk]).by_author == [
+            newer,
+            older,
+        ]
+
+    def test_limit(self, make_article, make_author):
+        lead = make_author()
+        article = make_article(authors=[lead])
+        stories = [make_article(authors=[lead], published_at=hours_ago(hours)) for hours in range(2, 8)]
+        assert Article.objects.published().links_around(article, limit=4).by_author == stories[:4]
 
     def test_article_without_bylines_has_none(self, make_article):
         article = make_article(authors=[])
         make_article()
         assert list(Article.objects.published().by_lead_author(article)) == []
+        assert Article.objects.published().links_around(article).by_author == []
+
+
+def neighbours(article):
+    links = Article.objects.published().links_around(article)
+    return links.previous, links.following
 
 
 class TestNeighboursInSection:
@@ -80,21 +96,30 @@ class TestNeighboursInSection:
         make_article(section=world, published_at=hours_ago(1))
         make_article(section=world, published_at=timezone.now() + timedelta(hours=1))
 
-        assert Article.objects.published().neighbours_in_section(article) == (previous, following)
-        assert Article.objects.published().neighbours_in_section(oldest) == (None, previous)
+        assert neighbours(article) == (previous, following)
+        assert neighbours(oldest) == (None, previous)
 
     def test_same_time_is_ordered_by_id(self, make_article, make_section):
         world = make_section(slug="world")
         at = hours_ago(2)
         first, second, third = (make_article(section=world, published_at=at) for _ in range(3))
 
-        assert Article.objects.published().neighbours_in_section(second) == (first, third)
+        assert neighbours(second) == (first, third)
+
+    def test_a_story_can_be_previous_and_by_the_author_at_once(self, make_article, make_section, make_author):
+        world, lead = make_section(slug="world"), make_author()
+        previous = make_article(section=world, authors=[lead], published_at=hours_ago(2))
+        article = make_article(section=world, authors=[lead], published_at=hours_ago(1))
+
+        links = Article.objects.published().links_around(article)
+
+        assert links == ([previous], previous, None)
 
     def test_newest_story_has_no_next(self, make_article, make_section):
         world = make_section(slug="world")
         older = make_article(section=world, published_at=hours_ago(2))
         newest = make_article(section=world, published_at=hours_ago(1))
-        assert Article.objects.published().neighbours_in_section(newest) == (older, None)
+        assert neighbours(newest) == (older, None)
 
 
 class TestArticlePage:
@@ -116,7 +141,7 @@ class TestArticlePage:
         assert f'<a href="{world.get_absolute_url()}">World</a>' in breadcrumbs
         assert f'<a href="{article.get_absolute_url()}" aria-current="page">Main story</a>' in breadcrumbs
         assert response.context["related"] == [following, previous]
-        assert list(response.context["more_by_author"]) == [by_author]
+        assert response.context["more_by_author"] == [by_author]
         assert response.context["previous_in_section"] == previous
         assert response.context["next_in_section"] == following
         assert "Related stories" in html

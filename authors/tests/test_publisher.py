@@ -1,7 +1,8 @@
 """The site's publisher: one organisation at most, chosen in the admin, shown on every page."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authors.models import Organisation
@@ -43,21 +44,21 @@ def test_database_allows_one_publisher_only(make_organisation):
         make_organisation(is_publisher=True)
 
 
-def test_publisher_is_found_and_cached_then_forgotten_on_save(make_organisation, django_assert_num_queries):
+def test_publisher_is_the_ticked_organisation(make_organisation, django_assert_num_queries):
+    make_organisation(name="Agency")
     assert Organisation.objects.publisher() is None
     news_hour = make_organisation(name="News Hour", is_publisher=True)
-
     with django_assert_num_queries(1):
         assert Organisation.objects.publisher() == news_hour
-        assert Organisation.objects.publisher() == news_hour
 
-    news_hour.is_publisher = False
-    news_hour.save()
-    assert Organisation.objects.publisher() is None
-    other = make_organisation(is_publisher=True)
-    assert Organisation.objects.publisher() == other
-    other.delete()
-    assert Organisation.objects.publisher() is None
+
+def test_article_page_looks_the_publisher_up_once(client, make_article, make_organisation):
+    make_organisation(name="News Hour", is_publisher=True)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(make_article().get_absolute_url()).content.decode()
+    assert "published by" in html and '"name": "News Hour"' in html
+    lookups = [query for query in queries.captured_queries if 'WHERE "authors_organisation"."is_publisher"' in query["sql"]]
+    assert len(lookups) == 1
 
 
 class TestAdmin:
