@@ -1,3 +1,6 @@
+import json
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -62,3 +65,17 @@ def superuser_client(client, db):
     user = UserFactory(username="admin", is_superuser=True)
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def read_json_ld():
+    """Return a function that parses a page's <script type="application/ld+json"> into a list of objects."""
+
+    def read(html):
+        objects = []
+        for script in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.DOTALL):
+            data = json.loads(script)
+            objects.extend(data if isinstance(data, list) else [data])
+        return objects
+
+    return read

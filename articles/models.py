@@ -1,11 +1,27 @@
+import operator
 from datetime import timedelta
+from functools import reduce
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +62,14 @@ class EditConflict(Exception):
         super().__init__(f"Article {article.pk} changed since version {expected_version} was loaded.")
 
 
+class StoryLinks(NamedTuple):
+    """The stories a story page links to besides the related ones."""
+
+    by_author: list
+    previous: "Article | None"
+    following: "Article | None"
+
+
 class ArticleQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """Update the rows and bump their version, so open change forms notice the change."""
@@ -70,6 +94,12 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related("sources", "tags")
         )
 
+    def for_links(self):
+        """Load only what a link to a story shows: headline, date and section."""
+        return self.select_related("section").only(
+            "headline", "slug", "published_at", "section__name", "section__slug"
+        )
+
     def latest_per_section(self, count):
         """Return the newest `count` articles of each section, by section then date."""
         return (
@@ -81,6 +111,75 @@ class ArticleQuerySet(models.QuerySet):
             .filter(rank_in_section__lte=count)
             .order_by("section__position", "section__name", "-published_at")
         )
+
+    def related_to(self, article, limit=4):
+        """Return up to `limit` other stories: most shared tags first, then same section, then newest."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        shared_tags = Count("tags", filter=Q(tags__in=tag_ids), distinct=True) if tag_ids else Value(0)
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(
+                shared_tags=shared_tags,
+                same_section=Case(
+                    When(section_id=article.section_id, then=Value(1)), default=Value(0), output_field=IntegerField()
+                ),
+            )
+            .filter(Q(shared_tags__gt=0) | Q(section_id=article.section_id))
+            .for_links()
+            .order_by("-shared_tags", "-same_section", "-published_at", "-pk")[:limit]
+        )
+
+    def by_lead_author(self, article, exclude=(), limit=4):
+        """Return the newest other stories by the article's first-named author, leaving out `exclude` (pks)."""
+        bylines = article.bylines.all()
+        if not bylines:
+            return self.none()
+        return (
+            self.filter(authors=bylines[0].author_id)
+            .exclude(pk=article.pk)
+            .exclude(pk__in=exclude)
+            .order_by("-published_at", "-pk")[:limit]
+        )
+
+    def neighbours_in_section(self, article):
+        """Return the pks of the stories just before and just after `article` in its section, as subqueries."""
+        in_section = self.filter(section_id=article.section_id)
+        at, pk = article.published_at, article.pk
+        earlier = in_section.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        later = in_section.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        return (
+            Subquery(earlier.order_by("-published_at", "-pk").values("pk")[:1]),
+            Subquery(later.order_by("published_at", "pk").values("pk")[:1]),
+        )
+
+    def links_around(self, article, exclude=(), limit=4):
+        """
+        Return more by the article's first-named author (leaving out `exclude`, pks),
+        and the previous and next stories in its section, in one query.
+        """
+        previous, following = self.neighbours_in_section(article)
+        # A story page's query budget is tight, so the three lists come in one query,
+        # each row flagged with the lists it belongs to.
+        lists = {
+            "is_by_author": Q(pk__in=self.by_lead_author(article, exclude, limit).values("pk")),
+            "is_previous": Q(pk=previous),
+            "is_next": Q(pk=following),
+        }
+        rows = list(
+            self.filter(reduce(operator.or_, lists.values()))
+            .annotate(**{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in lists.items()})
+            .for_links()
+            .order_by("-published_at", "-pk")
+        )
+        return StoryLinks(
+            by_author=[row for row in rows if row.is_by_author],
+            previous=next((row for row in rows if row.is_previous), None),
+            following=next((row for row in rows if row.is_next), None),
+        )
+
+    def latest_modified_at(self):
+        """Return when the most recently changed of these articles last changed, or None."""
+        return self.aggregate(latest=models.Max(Greatest("published_at", "updated_at")))["latest"]
 
 
 class Article(models.Model):
@@ -239,6 +338,18 @@ class Article(models.Model):
             except BaseException:
                 self.version = expected
                 raise
+
+    @property
+    def last_modified_at(self):
+        """Return when readers last saw a change: publication, or an edit after it."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.published_at, self.updated_at)
+
+    @property
+    def share_image(self):
+        """Describe the image that represents the story in feeds and link previews, or return None."""
+        return self.photo.share_image if self.photo else None
 
     @property
     def was_updated(self):

@@ -1,11 +1,13 @@
 from django.urls import path, re_path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/$",
         views.ArticleDetailView.as_view(),
@@ -13,6 +15,13 @@ urlpatterns = [
     ),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
+    path("sections/<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    # The author's page belongs to the authors app, which knows nothing of articles.
+    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
+    path("authors/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
 ]

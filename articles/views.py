@@ -1,11 +1,15 @@
 from itertools import groupby
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.urls import reverse
 from django.views.generic import DateDetailView, DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from newsroom.views import ObjectArticleListView
+from authors.models import Organisation
+from authors.structured_data import json_ld
+from newsroom.views import ObjectArticleListView, sharing_context
 
+from . import structured_data
 from .forms import SearchForm
 from .models import Article, Section
 
@@ -28,6 +32,7 @@ class HomeView(TemplateView):
             sections=[
                 (section, list(articles)) for section, articles in groupby(by_section, key=lambda a: a.section)
             ],
+            **sharing_context(self.request, reverse("articles:home")),
             **kwargs,
         )
 
@@ -39,6 +44,23 @@ class ArticleDetailView(DateDetailView):
 
     def get_queryset(self):
         return Article.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        published = Article.objects.published()
+        related = list(published.related_to(article))
+        links = published.links_around(article, exclude=[story.pk for story in related])
+        publisher = Organisation.objects.publisher()
+        data = structured_data.article_page(article, self.request, publisher)
+        return super().get_context_data(
+            publisher=publisher,
+            related=related,
+            more_by_author=links.by_author,
+            previous_in_section=links.previous,
+            next_in_section=links.following,
+            **sharing_context(self.request, article.get_absolute_url(), article.share_image, json_ld(data)),
+            **kwargs,
+        )
 
 
 class ArticlePreviewView(PermissionRequiredMixin, DetailView):
@@ -64,6 +86,8 @@ class TagView(ObjectArticleListView):
     def get_queryset(self):
         return Article.objects.published().filter(tags=self.object).for_listing()
 
+    def get_object_path(self):
+        return reverse("articles:tag", args=[self.object.slug])
 
 class SearchView(ListView):
     """Search published articles; a form with errors shows them and finds nothing."""

@@ -33,13 +33,29 @@ class AuthorAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "location"]
-    list_filter = ["kind", "country"]
+    list_display = ["name", "short_name", "kind", "location", "is_publisher"]
+    list_filter = ["kind", "is_publisher", "country"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "description"]}),
         (_("Where and how to reach it"), {"fields": ["website", "logo", "country", "city"]}),
+        (
+            _("Publisher and standards"),
+            {
+                "fields": [
+                    "is_publisher",
+                    "corrections_policy_url",
+                    "ethics_policy_url",
+                    "masthead_url",
+                    "ownership_funding_url",
+                ],
+                "description": _(
+                    "Links to the organisation's own policy pages. The publisher's are shown on every page "
+                    "and given to search engines with every story."
+                ),
+            },
+        ),
     ]
 
     @admin.display(description=_("location"), ordering="country")

@@ -4,7 +4,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from photos.sharing import ShareImage
 from photos.validators import validate_image_upload
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def publisher(self):
+        """Return the organisation that publishes this site, or None if none is chosen."""
+        return self.filter(is_publisher=True).first()
 
 
 class Organisation(models.Model):
@@ -37,11 +44,49 @@ class Organisation(models.Model):
     )
     country = models.CharField(_("country"), max_length=100, blank=True, default="")
     city = models.CharField(_("city"), max_length=100, blank=True, default="")
+    is_publisher = models.BooleanField(
+        _("publisher of this site"),
+        default=False,
+        help_text=_("The organisation that publishes this site. Only one can be."),
+    )
+    corrections_policy_url = models.URLField(
+        _("corrections policy"), blank=True, default="", help_text=_("How and when it corrects mistakes.")
+    )
+    ethics_policy_url = models.URLField(
+        _("ethics policy"), blank=True, default="", help_text=_("Its code of conduct or editorial standards.")
+    )
+    masthead_url = models.URLField(
+        _("masthead"), blank=True, default="", help_text=_("Who the editors and staff are.")
+    )
+    ownership_funding_url = models.URLField(
+        _("ownership and funding"), blank=True, default="", help_text=_("Who owns and funds it.")
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    # (field, label) of the policy pages readers and search engines are pointed to.
+    POLICY_FIELDS = [
+        ("corrections_policy_url", _("Corrections policy")),
+        ("ethics_policy_url", _("Ethics policy")),
+        ("masthead_url", _("Masthead")),
+        ("ownership_funding_url", _("Ownership and funding")),
+    ]
+    NEWS_MEDIA_KINDS = {Kind.PUBLISHER, Kind.NEWS_AGENCY, Kind.BROADCASTER}
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_publisher"],
+                condition=Q(is_publisher=True),
+                name="one_publisher",
+                violation_error_message=_(
+                    "Another organisation is already the publisher of this site; untick it there first."
+                ),
+            ),
+        ]
 
     def __str__(self):
         if self.short_name and self.short_name != self.name:
@@ -55,6 +100,21 @@ class Organisation(models.Model):
     def location(self):
         """Return "City, Country" with whichever parts are known."""
         return ", ".join(part for part in (self.city, self.country) if part)
+
+    @property
+    def is_news_media(self):
+        """Tell whether it is a news organisation: the publisher, an agency or a broadcaster."""
+        return self.is_publisher or self.kind in self.NEWS_MEDIA_KINDS
+
+    @property
+    def policies(self):
+        """Return (field, label, url) for each policy page it has given."""
+        return [(field, label, getattr(self, field)) for field, label in self.POLICY_FIELDS if getattr(self, field)]
+
+    @property
+    def logo_image(self):
+        """Describe the logo for structured data, or return None."""
+        return ShareImage.from_file(self.logo, alt=_("%(name)s logo") % {"name": self.name})
 
 
 class Author(models.Model):
@@ -89,6 +149,11 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    @property
+    def share_image(self):
+        """Describe the author's photo for link previews and structured data, or return None."""
+        return ShareImage.from_file(self.photo, alt=_("Portrait of %(name)s") % {"name": self.name})
 
 
 class AuthorLink(models.Model):

@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 
 from newsroom.views import ObjectArticleListView
 
+from . import structured_data
 from .models import Affiliation, Author, Organisation
 
 
@@ -17,6 +18,12 @@ class AuthorView(ObjectArticleListView):
     def get_queryset(self):
         return self.object.articles.published().for_listing()
 
+    def get_share_image(self):
+        return self.object.share_image
+
+    def get_structured_data(self):
+        return structured_data.json_ld(structured_data.person(self.object, self.request))
+
 
 class OrganisationView(ObjectArticleListView):
     model = Organisation
@@ -29,3 +36,9 @@ class OrganisationView(ObjectArticleListView):
 
     def get_queryset(self):
         return self.object.citing_articles.published().for_listing()
+
+    def get_share_image(self):
+        return self.object.logo_image
+
+    def get_structured_data(self):
+        return structured_data.json_ld(structured_data.organisation_page(self.object, self.request))

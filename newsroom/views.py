@@ -1,5 +1,18 @@
-from django.views.generic import ListView
+from django.urls import reverse
+from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
+
+
+def sharing_context(request, path, image=None, structured_data=None):
+    """
+    Return what link previews and search engines read from a page: its canonical
+    URL, its image and its JSON-LD, all with absolute URLs.
+    """
+    return {
+        "canonical_url": request.build_absolute_uri(path),
+        "share_image": image.absolute(request) if image else None,
+        "structured_data": structured_data,
+    }
 
 
 class ObjectArticleListView(SingleObjectMixin, ListView):
@@ -18,3 +31,36 @@ class ObjectArticleListView(SingleObjectMixin, ListView):
 
     def get_object_queryset(self):
         return self.model._default_manager.all()
+
+    def get_object_path(self):
+        return self.object.get_absolute_url()
+
+    def get_share_image(self):
+        return None
+
+    def get_structured_data(self):
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        path = self.get_object_path()
+        # Later pages are pages of their own to a search engine, not copies of the first.
+        if context["page_obj"] is not None and context["page_obj"].number > 1:
+            path = f"{path}?page={context['page_obj'].number}"
+        return context | sharing_context(self.request, path, self.get_share_image(), self.get_structured_data())
+
+
+class RobotsView(TemplateView):
+    """Tell crawlers what to skip and where the sitemaps are."""
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        sitemaps = [reverse("sitemap_index"), reverse("sitemap_news")]
+        return super().get_context_data(
+            sitemap_urls=[self.request.build_absolute_uri(path) for path in sitemaps],
+            # Previews need a login and say noindex; the login page lives under the admin.
+            disallowed_paths=[reverse("admin:index")],
+            **kwargs,
+        )

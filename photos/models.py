@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from .sharing import ShareImage
 from .validators import validate_image_upload
 
 
@@ -174,6 +175,20 @@ class Photo(models.Model):
         """
         renditions = self.renditions_by_format[image_format or Rendition.Format.JPEG]
         return renditions[-1] if renditions else None
+
+    @property
+    def share_image(self):
+        """Describe the photo for feeds and link previews by its widest JPEG, or return None."""
+        rendition = self.largest_rendition()
+        if rendition is None:
+            return None
+        return ShareImage(
+            url=rendition.file.url,
+            width=rendition.width,
+            height=rendition.height,
+            content_type=rendition.mime_type,
+            alt=self.alt_text,
+        )
 
     @property
     def credit_line(self):

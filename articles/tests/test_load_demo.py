@@ -88,6 +88,21 @@ def test_real_story_cites_exactly_its_agencies():
     assert Organisation.objects.get(short_name="KCNA").name == "Korean Central News Agency"
 
 
+def test_news_hour_becomes_the_publisher_unless_one_is_chosen():
+    load_demo("--no-samples")
+    news_hour = Organisation.objects.get(slug="news-hour")
+    assert Organisation.objects.publisher() == news_hour
+    # Its real policy pages are unknown, so none are invented.
+    assert news_hour.policies == []
+
+    Organisation.objects.filter(pk=news_hour.pk).update(is_publisher=False)
+    chosen = Organisation.objects.get(slug="tass")
+    chosen.is_publisher = True
+    chosen.save()
+    load_demo("--no-samples")
+    assert list(Organisation.objects.filter(is_publisher=True)) == [chosen]
+
+
 def test_sections_in_order():
     load_demo("--no-samples")
 

@@ -45,12 +45,13 @@ def busy_newsroom(make_article, make_author, make_organisation, make_affiliation
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "page",
-    ["home", "article", "section", "tag", "author", "organisation", "search", "search-filtered"],
+    ["home", "article", "article in the middle", "section", "tag", "author", "organisation", "search", "search-filtered"],
 )
 def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_assert_max_num_queries, page):
     urls = {
         "home": "/",
         "article": busy_newsroom["articles"][0].get_absolute_url(),
+        "article in the middle": busy_newsroom["articles"][30].get_absolute_url(),
         "section": busy_newsroom["sections"][0].get_absolute_url(),
         "tag": reverse("articles:tag", args=["politics"]),
         "author": busy_newsroom["authors"][0].get_absolute_url(),
@@ -62,15 +63,44 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_ass
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = client.get(urls[page])
     assert response.status_code == 200
+    html = response.content.decode()
     if not page.startswith("search"):  # Search results are text only.
-        assert "<picture>" in response.content.decode()
-    assert busy_newsroom["articles"][0].headline in response.content.decode() or page in {"tag", "organisation", "section"}
+        assert "<picture>" in html
+    assert busy_newsroom["articles"][0].headline in html or page in {"tag", "organisation", "section", "article in the middle"}
     if page.startswith("search"):
         assert len(response.context["page_obj"].object_list) > 1
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["home", "section", "author", "search"])
+@pytest.mark.parametrize(
+    "url_name, args",
+    [
+        ("articles:feed", []),
+        ("articles:feed_atom", []),
+        ("articles:section_feed", ["section-0"]),
+        ("articles:tag_feed_atom", ["politics"]),
+        ("articles:author_feed", lambda newsroom: [newsroom["authors"][0].slug]),
+        ("sitemap_index", []),
+        ("sitemap", ["articles"]),
+        ("sitemap", ["tags"]),
+        ("sitemap", ["authors"]),
+        ("sitemap", ["organisations"]),
+        ("sitemap_news", []),
+        ("robots", []),
+    ],
+)
+def test_feeds_and_sitemaps_stay_within_query_budget(
+    client, busy_newsroom, django_assert_max_num_queries, url_name, args
+):
+    if callable(args):
+        args = args(busy_newsroom)
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = client.get(reverse(url_name, args=args))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["home", "section", "author", "search", "article"])
 def test_query_count_does_not_grow_with_content(
     client, make_article, make_author, make_section, make_photo, page, django_assert_num_queries
 ):
@@ -80,11 +110,15 @@ def test_query_count_does_not_grow_with_content(
 
     section = make_section(slug="world")
     author = make_author()
+    # The story in the middle has a neighbour on each side, related stories and more by its author.
+    make_article(section=section, authors=[author], tags=["a"], published_at=timezone.now() - timedelta(days=2))
+    story = make_article(section=section, authors=[author], tags=["a"], published_at=timezone.now() - timedelta(days=1))
     url = {
         "home": "/",
         "section": section.get_absolute_url(),
         "author": author.get_absolute_url(),
         "search": reverse("articles:search") + f"?q=headline&section={section.slug}&author={author.slug}",
+        "article": story.get_absolute_url(),
     }[page]
 
     make_article(section=section, authors=[author], tags=["a"], photo=make_photo(size=(120, 80)))
@@ -99,4 +133,4 @@ def test_query_count_does_not_grow_with_content(
         response = client.get(url)
     # Home: the lead, four top stories, six latest and four of the section; the lists: a page
     # of twenty; search results are text only.
-    assert response.content.decode().count("<picture>") == {"home": 15, "section": 20, "author": 20, "search": 0}[page]
+    assert response.content.decode().count("<picture>") == {"home": 15, "section": 20, "author": 20, "search": 0, "article": 0}[page]

@@ -26,6 +26,7 @@ from photos.models import Photo
 
 DEMO_STORY = Path(__file__).resolve().parent.parent.parent / "demo" / "kim-leaves-russia.txt"
 BIO_START = "Mridha Shihab Mahmud is"
+PUBLISHER = "news-hour"
 PASSWORD_ENV = "NEWSROOM_DEMO_PASSWORD"
 PASSWORD_FILE_NAME = "demo-password"
 
@@ -39,6 +40,8 @@ SECTIONS = [
 ]
 
 ORGANISATIONS = {
+    # The demo site's publisher. Its real policy pages are not known, so its policy
+    # links stay blank rather than point at invented addresses; editors fill them in.
     "news-hour": {
         "name": "News Hour",
         "kind": Organisation.Kind.PUBLISHER,
@@ -403,12 +406,16 @@ class Command(BaseCommand):
         }
 
     def load_organisations(self):
-        """Create or update the organisations; return them by slug."""
+        """Create or update the organisations, making News Hour the publisher unless one is chosen; return them by slug."""
         fields = {"short_name": "", "city": "", "country": "", "website": ""}
-        return {
+        organisations = {
             slug: Organisation.objects.update_or_create(slug=slug, defaults=fields | spec)[0]
             for slug, spec in ORGANISATIONS.items()
         }
+        if not Organisation.objects.filter(is_publisher=True).exists():
+            organisations[PUBLISHER].is_publisher = True
+            organisations[PUBLISHER].save(update_fields=["is_publisher"])
+        return organisations
 
     def load_mridha(self, bio, organisations):
         """Create or update the author of the real story, with his affiliations."""

@@ -1,0 +1,58 @@
+"""schema.org description of a story page: the NewsArticle and its breadcrumbs."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from authors.structured_data import SCHEMA_ORG, compact, image_object, person_reference, publisher
+
+
+def news_article(article, request, publisher_org):
+    """
+    Describe a published article as a NewsArticle. Bylines with authors, tags and the
+    section must be loaded (ArticleQuerySet.for_detail).
+    """
+    url = request.build_absolute_uri(article.get_absolute_url())
+    image = image_object(article.share_image, request)
+    return compact(
+        {
+            "@context": SCHEMA_ORG,
+            "@type": "NewsArticle",
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "url": url,
+            "headline": article.headline,
+            "description": article.standfirst,
+            "image": [image] if image else None,
+            # Whole seconds: readers of schema.org dates expect no fractions.
+            "datePublished": article.published_at.replace(microsecond=0),
+            "dateModified": article.last_modified_at.replace(microsecond=0),
+            "author": [person_reference(byline.author, request) for byline in article.bylines.all()],
+            "publisher": publisher(publisher_org, request, settings.NEWSROOM_SITE_NAME),
+            "articleSection": article.section.name,
+            "keywords": [tag.name for tag in article.tags.all()],
+            "dateline": article.dateline,
+            "inLanguage": get_language(),
+        }
+    )
+
+
+def breadcrumbs(article, request):
+    """Describe the path Home › Section › story as a BreadcrumbList."""
+    trail = [
+        (settings.NEWSROOM_SITE_NAME, reverse("articles:home")),
+        (article.section.name, article.section.get_absolute_url()),
+        (article.headline, article.get_absolute_url()),
+    ]
+    return {
+        "@context": SCHEMA_ORG,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": request.build_absolute_uri(path)}
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def article_page(article, request, publisher_org):
+    """Return everything a story page tells search engines, as one JSON-LD list."""
+    return [news_article(article, request, publisher_org), breadcrumbs(article, request)]
