@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from photos.forms import MetadataFreeImageField
 
 from .models import Affiliation, Author, AuthorLink, Organisation
 
@@ -17,8 +20,13 @@ class AuthorLinkInline(admin.TabularInline):
     fields = ["label", "url", "position"]
 
 
+# Portraits and logos are shown to readers as uploaded, so they lose their metadata on the way in.
+IMAGE_UPLOADS = {models.ImageField: {"form_class": MetadataFreeImageField}}
+
+
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "job_title", "user", "email"]
     list_select_related = ["user"]
     search_fields = ["name", "job_title", "email"]
@@ -33,6 +41,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "short_name", "kind", "location", "is_publisher"]
     list_filter = ["kind", "is_publisher", "country"]
     search_fields = ["name", "short_name"]

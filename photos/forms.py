@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import Photo
+from .renditions import without_metadata
 from .validators import validate_image_upload
 
 
@@ -22,3 +23,17 @@ class PhotoForm(forms.ModelForm):
         model = Photo
         fields = "__all__"
         field_classes = {"image": ImageUploadField}
+
+
+class MetadataFreeImageField(ImageUploadField):
+    """
+    An upload shown to readers as it is (an author's portrait, a logo): turned
+    upright and re-encoded without EXIF, GPS or other metadata, so a portrait
+    cannot reveal where or with what it was taken.
+    """
+
+    def to_python(self, data):
+        checked = super().to_python(data)
+        if checked is None or getattr(checked, "_committed", False):
+            return checked
+        return without_metadata(checked)
