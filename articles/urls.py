@@ -12,6 +12,7 @@ urlpatterns = [
         name="detail",
     ),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
+    path("preview/shared/<str:token>/", views.SharedPreviewView.as_view(), name="shared_preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
 ]

@@ -55,12 +55,12 @@ class TestPublishedRule:
 
 @pytest.mark.django_db
 class TestArticleInvariants:
-    def test_publishing_without_a_date_stamps_now(self, make_article):
+    def test_saving_does_not_publish_behind_the_workflows_back(self, make_article):
+        """Stamping the publication time is the workflow's job (workflow.publish), not save()'s."""
         article = make_article(status=Article.Status.DRAFT, published_at=None)
         article.status = Article.Status.PUBLISHED
-        article.save()
-        assert article.published_at is not None
-        assert article.published_at <= timezone.now()
+        with pytest.raises(IntegrityError):
+            article.save()
 
     def test_database_refuses_published_article_without_date(self, make_article):
         article = make_article()
