@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Byline
+from articles.models import Byline, Correction, PreviewLink
 
 QUERY_BUDGET = 10
 
@@ -32,13 +32,20 @@ def busy_newsroom(make_article, make_author, make_organisation, make_affiliation
             )
         )
     Byline.objects.filter(article=articles[0], position=1).update(role="Additional reporting")
-    return {"sections": sections, "authors": authors, "agencies": agencies, "articles": articles}
+    for n in range(5):
+        Correction.objects.create(article=articles[0], text=f"Correction number {n}.")
+    # Stories readers must not see, which the rule has to filter out on every page.
+    for n in range(5):
+        make_article(section=sections[0], authors=[authors[0]], tags=["Politics"], embargo_lifts_at=timezone.now() + timedelta(days=1))
+        make_article(section=sections[0], authors=[authors[0]], tags=["Politics"], expires_at=timezone.now() - timedelta(days=1))
+    preview_link = PreviewLink.objects.create(article=articles[1])
+    return {"sections": sections, "authors": authors, "agencies": agencies, "articles": articles, "preview_link": preview_link}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "page",
-    ["home", "article", "section", "tag", "author", "organisation"],
+    ["home", "article", "section", "tag", "author", "organisation", "shared_preview"],
 )
 def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_assert_max_num_queries, page):
     urls = {
@@ -48,11 +55,14 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_ass
         "tag": reverse("articles:tag", args=["politics"]),
         "author": busy_newsroom["authors"][0].get_absolute_url(),
         "organisation": busy_newsroom["agencies"][0].get_absolute_url(),
+        "shared_preview": busy_newsroom["preview_link"].get_absolute_url(),
     }
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = client.get(urls[page])
     assert response.status_code == 200
-    assert busy_newsroom["articles"][0].headline in response.content.decode() or page in {"tag", "organisation", "section"}
+    assert busy_newsroom["articles"][0].headline in response.content.decode() or page in {"tag", "organisation", "section", "shared_preview"}
+    if page == "article":
+        assert response.content.decode().count('class="correction ') == 5
 
 
 @pytest.mark.django_db
