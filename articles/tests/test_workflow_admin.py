@@ -109,7 +109,7 @@ class TestChangeForm:
         workflow.send_back(article, editor, "Where is the second source?")
         client.force_login(reporter)
         html = client.get(change_url(article)).content.decode()
-        assert "<caption>History</caption>" in html
+        assert "<caption>State changes</caption>" in html
         assert html.count("Where is the second source?") == 2  # in the note to the reporter and in the history
         assert "Sent back</strong> by Eddie Editor" in html
 
