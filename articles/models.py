@@ -17,6 +17,19 @@ from photos.validators import validate_image_upload
 from .html import EDITOR_EXTENSIONS, sanitise_html
 
 
+def created_by_field(verbose_name=_("created by")):
+    """Return a foreign key recording which login created a row, kept if the login goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class Section(models.Model):
     """A part of the site, such as World or Politics, that every article belongs to."""
 
@@ -211,15 +224,7 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field()
 
     objects = ArticleQuerySet.as_manager()
 
@@ -400,15 +405,7 @@ class Correction(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField(_("text"), help_text=_("Shown to readers under the story, newest first."))
     created_at = models.DateTimeField(_("time"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
+    created_by = created_by_field(_("added by"))
 
     objects = CorrectionManager()
 
@@ -457,15 +454,7 @@ class PreviewLink(models.Model):
     expires_at = models.DateTimeField(_("expires at"), default=default_preview_expiry)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field()
 
     objects = PreviewLinkQuerySet.as_manager()
 
