@@ -84,3 +84,13 @@ def test_query_count_does_not_grow_with_content(client, make_article, make_autho
         make_article(section=section, authors=[author, make_author()], tags=["a", f"t{n}"])
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.django_db
+def test_preview_stays_within_query_budget(client, busy_newsroom, editor, django_assert_max_num_queries):
+    """An editor's preview runs the reader page's queries plus the session and permission checks."""
+    article = busy_newsroom["articles"][0]
+    client.force_login(editor)
+    with django_assert_max_num_queries(QUERY_BUDGET + 2):
+        response = client.get(reverse("articles:preview", args=[article.pk]))
+    assert response.status_code == 200
