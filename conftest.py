@@ -11,6 +11,18 @@ from photos.tests.factories import PhotoFactory
 
 
 @pytest.fixture(autouse=True)
+def migrated_data(django_db_serialized_rollback):
+    """
+    Give every test that needs real transactions (browser tests, concurrency tests)
+    the database as migrations left it, roles included. Django empties the tables
+    after such a test; with serialized rollback it restores the migrated rows first.
+    All of them must do this: one that flushes without it makes Django recreate
+    content types under new ids, which the next restore would collide with. Other
+    tests run in a transaction that is rolled back, and this changes nothing for them.
+    """
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Start every test with an empty cache, so counts such as the comment rate limit do not leak."""
     cache.clear()

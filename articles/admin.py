@@ -1,13 +1,16 @@
-from django.contrib import admin
-from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.urls import path
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.models import Tag
 
-from .forms import TagNamesField
-from .models import Article, Byline, Section
+from . import workflow
+from .forms import WORKFLOW_ONLY_FIELDS, ArticleAdminForm, PreviewLinkForm, TagNamesField
+from .models import Article, Byline, Correction, PreviewLink, Section
 from .revisions_admin import RevisionAdminMixin
 
 TAG_SUGGESTIONS = 20
@@ -36,22 +39,78 @@ class TagListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MineListFilter(admin.SimpleListFilter):
+    """Narrow the list to the articles the user created or has a byline on."""
+
+    title = _("whose")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Mine"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.owned_by(request.user)
+        return queryset
+
+
+class CorrectionInline(admin.StackedInline):
+    """Public corrections and updates; shown on published stories only."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+
+
+class PreviewLinkInline(admin.TabularInline):
+    """Links that let someone without a login read the story before it is published."""
+
+    model = PreviewLink
+    form = PreviewLinkForm
+    extra = 0
+    can_delete = False
+    fields = ["label", "expires_at", "address", "created_by", "revoked_at", "revoke"]
+    readonly_fields = ["address", "created_by", "revoked_at"]
+    verbose_name_plural = _("Preview links for people without a login")
+
+    # Set per request by ArticleAdmin.get_inline_instances(), to show whole addresses.
+    request = None
+
+    @admin.display(description=_("address"))
+    def address(self, link):
+        if link.pk is None:
+            return _("Shown once saved")
+        if not link.is_active():
+            return _("No longer works")
+        url = link.get_absolute_url()
+        if self.request is not None:
+            url = self.request.build_absolute_uri(url)
+        return format_html('<a href="{0}" target="_blank" rel="noopener noreferrer">{0}</a>', url)
+
+
 @admin.register(Article)
 class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["headline", "status", "section", "byline_names", "published_at", "updated_at", "is_live"]
-    list_filter = ["status", "section", ("authors", admin.RelatedOnlyFieldListFilter), TagListFilter]
+    list_filter = [MineListFilter, "status", "section", ("authors", admin.RelatedOnlyFieldListFilter), TagListFilter]
     search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "sources", "photo"]
-    inlines = [BylineInline]
+    autocomplete_fields = ["section", "sources", "photo", "embargoed_by"]
+    inlines = [BylineInline, CorrectionInline, PreviewLinkInline]
+    actions = ["submit_selected", "publish_selected", "spike_selected"]
     list_per_page = 50
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    # State changes go only through the workflow's buttons, never through these fields.
+    readonly_fields = ["status", "published_at", "created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         (_("Placement"), {"fields": ["section", "tags", "sources", "dateline"]}),
         (_("Image"), {"fields": ["photo"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "is_open_for_comments"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "embargo_lifts_at", "embargoed_by", "expires_at", "is_open_for_comments"]},
+        ),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -82,10 +141,163 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
     def is_live(self, article):
         return article.is_published()
 
+    def view_on_site(self, article):
+        return article.get_absolute_url() if article.is_published() else reverse("articles:preview", args=[article.pk])
+
+    # Who may do what: the rules live in articles.workflow; these only ask it.
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return workflow.can_delete(request.user, obj)
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("articles.submit_article")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def has_spike_permission(self, request):
+        return request.user.has_perm("articles.spike_article")
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = []
+        for inline in super().get_inline_instances(request, obj):
+            if isinstance(inline, CorrectionInline) and (obj is None or obj.status != Article.Status.PUBLISHED):
+                continue
+            if isinstance(inline, PreviewLinkInline):
+                if obj is None or obj.pk is None:
+                    continue
+                inline.request = request
+            inlines.append(inline)
+        return inlines
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and WORKFLOW_ONLY_FIELDS.intersection(request.POST):
+            raise PermissionDenied("The state of an article changes only through the workflow's buttons.")
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # Django quietly ignores an action the user may not run; a crafted POST gets a 403.
+        if request.method == "POST":
+            allowed = self.get_actions(request)
+            if any(name in self.actions and name not in allowed for name in request.POST.getlist("action")):
+                raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        transitions = workflow.available_transitions(request.user, obj) if obj is not None else []
+        history = list(obj.transitions.select_related("user")) if obj is not None else []
+        returned = None
+        if obj is not None and obj.status == Article.Status.DRAFT:
+            returned = next((record for record in history if record.to_status == Article.Status.DRAFT), None)
+        context.update(
+            {
+                "workflow_state": workflow.describe_state(obj) if obj is not None else _("new draft"),
+                "workflow_transitions": transitions,
+                "workflow_takes_note": bool(transitions),
+                "workflow_takes_time": workflow.SCHEDULE in transitions,
+                "workflow_history": history,
+                "workflow_returned": returned,
+            }
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Correction:
+            for correction in formset.save(commit=False):
+                if correction.pk is None:
+                    workflow.add_correction(form.instance, request.user, correction.text, correction.kind)
+                else:
+                    correction.save()
+            for correction in formset.deleted_objects:
+                correction.delete()
+        elif formset.model is PreviewLink:
+            for link in formset.save(commit=False):
+                if link.pk is None:
+                    link.created_by = request.user
+                link.save()
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The button's transition runs last, on the article as saved with its bylines.
+        if action := form.cleaned_data.get("transition"):
+            self.run_transition(
+                request,
+                form.instance,
+                action,
+                note=form.cleaned_data.get("transition_note", ""),
+                published_at=form.cleaned_data.get("schedule_at"),
+            )
+
+    def run_transition(self, request, article, action, **arguments):
+        """Apply one workflow transition and tell the user how it went."""
+        try:
+            record = workflow.apply(action, article, request.user, **arguments)
+        except workflow.TransitionNotAllowed as error:
+            # Checked with the form already; only a colleague's change in between gets here.
+            self.message_user(request, f"{article}: {error.message}", messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("“%(article)s”: %(action)s; it is now %(state)s.")
+            % {"article": article, "action": record.get_action_display().lower(), "state": workflow.describe_state(article)},
+            messages.SUCCESS,
+        )
+
+    def response_change(self, request, obj):
+        if request.POST.get("transition"):
+            # Back to the article, to show its new state and buttons.
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_change(request, obj)
+
+    def apply_to_selected(self, request, queryset, action):
+        """Run one transition on each selected article; report what happened and what was refused."""
+        done = 0
+        for article in queryset:
+            try:
+                workflow.apply(action, article, request.user)
+            except workflow.WorkflowError as error:
+                self.message_user(request, f"{article}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        if done:
+            label = workflow.TRANSITIONS[action].label
+            self.message_user(
+                request,
+                ngettext("“%(label)s” done for %(count)d article.", "“%(label)s” done for %(count)d articles.", done)
+                % {"label": label, "count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Submit selected articles for review"), permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self.apply_to_selected(request, queryset, workflow.SUBMIT.action)
+
+    @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self.apply_to_selected(request, queryset, workflow.PUBLISH.action)
+
+    @admin.action(description=_("Spike selected articles"), permissions=["spike"])
+    def spike_selected(self, request, queryset):
+        self.apply_to_selected(request, queryset, workflow.SPIKE.action)
 
     def get_urls(self):
         return [

@@ -1,13 +1,17 @@
+import copy
+
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from authors.models import Author
 
-from .models import Article, Section
+from . import workflow
+from .models import Article, PreviewLink, Section
 from .search import MAX_QUERY_LENGTH, search_articles
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -109,3 +113,77 @@ class SearchForm(forms.Form):
         if data["author"]:
             articles = articles.filter(authors=data["author"])
         return search_articles(articles, data["q"])
+
+
+# The workflow's arguments, by the name workflow errors give them, and the form fields that carry them.
+WORKFLOW_FIELDS = {"note": "transition_note", "published_at": "schedule_at"}
+# Fields whose state changes go only through the workflow; a POST carrying them was crafted.
+WORKFLOW_ONLY_FIELDS = {"status", "published_at", "published_at_0", "published_at_1", "created_by"}
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """
+    The article form, plus what a workflow button needs: the button pressed (its
+    `name` is `transition`), a note, and the time for Schedule. The transition is
+    checked with the rest of the form, so a missing note or an embargo is a form
+    error that keeps everything typed; a transition the user may not make is a 403.
+    """
+
+    transition = forms.ChoiceField(
+        choices=[("", "")] + [(action, transition.label) for action, transition in workflow.TRANSITIONS.items()],
+        required=False,
+    )
+    transition_note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Goes into the story's history. Required to send back (say what to change) or unpublish (say why)."),
+    )
+    schedule_at = forms.SplitDateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text=_("For Schedule: the time the story appears to readers."),
+    )
+
+    # Set per request by ArticleAdmin.get_form(), so clean() can check the user's role.
+    user = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        action = cleaned_data.get("transition")
+        if not action:
+            return cleaned_data
+        if self.instance.pk is None:
+            raise ValidationError(_("Save the draft first, then choose what happens to it."))
+        # Check against the article as it will be saved, e.g. with a new embargo time.
+        proposed = copy.copy(self.instance)
+        for name in ("embargo_lifts_at", "embargoed_by", "expires_at"):
+            if name in cleaned_data:
+                setattr(proposed, name, cleaned_data[name])
+        try:
+            workflow.check(
+                action,
+                self.user,
+                proposed,
+                note=cleaned_data.get("transition_note", ""),
+                published_at=cleaned_data.get("schedule_at"),
+            )
+        except workflow.TransitionNotAllowed as error:
+            self.add_error(WORKFLOW_FIELDS.get(error.field), error.message)
+        return cleaned_data
+
+
+class PreviewLinkForm(forms.ModelForm):
+    """A preview link as the article page lists it, with a box to revoke it."""
+
+    revoke = forms.BooleanField(label=_("Revoke"), required=False)
+
+    class Meta:
+        model = PreviewLink
+        fields = ["label", "expires_at"]
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("revoke") and self.instance.revoked_at is None:
+            self.instance.revoked_at = timezone.now()
+        return super().save(commit)

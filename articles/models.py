@@ -5,6 +5,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import (
@@ -14,6 +16,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     Subquery,
@@ -31,8 +34,34 @@ from taggit.managers import TaggableManager
 from .html import EDITOR_EXTENSIONS, sanitise_html
 
 
+def created_by_field(verbose_name=_("created by")):
+    """Return a foreign key recording which login created a row, kept if the login goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+class SectionQuerySet(models.QuerySet):
+    def navigation(self):
+        """
+        Return every section in navigation order, kept in the cache: the list is on
+        every page and changes rarely. Saving or deleting a section refreshes it here;
+        other processes with their own local cache catch up within NAVIGATION_TIMEOUT.
+        """
+        return cache.get_or_set(Section.NAVIGATION_CACHE_KEY, lambda: list(self.all()), Section.NAVIGATION_TIMEOUT)
+
+
 class Section(models.Model):
     """A part of the site, such as World or Politics, that every article belongs to."""
+
+    NAVIGATION_CACHE_KEY = "articles:navigation-sections"
+    NAVIGATION_TIMEOUT = 300
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -40,6 +69,8 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Sections are listed in the navigation in this order.")
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -51,6 +82,15 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.NAVIGATION_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(self.NAVIGATION_CACHE_KEY)
+        return result
 
 
 class EditConflict(Exception):
@@ -70,6 +110,15 @@ class StoryLinks(NamedTuple):
     following: "Article | None"
 
 
+def visible_to_readers(now):
+    """Return the condition, at time `now`, for an article to be visible to readers."""
+    return (
+        Q(status=Article.Status.PUBLISHED, published_at__lte=now)
+        & (Q(embargo_lifts_at__isnull=True) | Q(embargo_lifts_at__lte=now))
+        & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """Update the rows and bump their version, so open change forms notice the change."""
@@ -77,8 +126,53 @@ class ArticleQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
     def published(self):
-        """Return articles that readers may see now."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Return articles that readers may see now: published, due, out of embargo and not expired."""
+        return self.filter(visible_to_readers(timezone.now()))
+
+    def upcoming(self):
+        """Return published articles that readers will see later: scheduled or still under embargo."""
+        now = timezone.now()
+        return (
+            self.filter(status=Article.Status.PUBLISHED)
+            .filter(Q(published_at__gt=now) | Q(embargo_lifts_at__gt=now))
+            .exclude(expires_at__lte=now)
+            .order_by("published_at", "pk")
+        )
+
+    def owned_by(self, user):
+        """Return the articles `user` created or has a byline on."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(created_by=user) | Q(pk__in=Byline.objects.filter(author__user=user).values("article_id"))
+        )
+
+    def in_review(self):
+        """Return articles waiting for an editor, longest-waiting first."""
+        submitted_at = (
+            ArticleTransition.objects.filter(article=OuterRef("pk"), to_status=Article.Status.REVIEW)
+            .order_by("-created_at", "-pk")
+            .values("created_at")[:1]
+        )
+        return (
+            self.filter(status=Article.Status.REVIEW)
+            .annotate(submitted_at=Subquery(submitted_at))
+            .order_by(F("submitted_at").asc(nulls_first=True), "created_at", "pk")
+        )
+
+    def with_return_note(self):
+        """
+        Annotate each article with the latest transition that made it a draft again
+        (send back, unpublish, restore): its action, note and time.
+        """
+        returns = ArticleTransition.objects.filter(
+            article=OuterRef("pk"), to_status=Article.Status.DRAFT
+        ).order_by("-created_at", "-pk")
+        return self.annotate(
+            returned_action=Subquery(returns.values("action")[:1]),
+            returned_note=Subquery(returns.values("note")[:1]),
+            returned_at=Subquery(returns.values("created_at")[:1]),
+        )
 
     def for_listing(self):
         """Load what an article card shows: section, photo with its renditions, and bylines with their authors."""
@@ -91,13 +185,13 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.for_listing()
             .select_related("photo__photographer", "photo__source_organisation")
-            .prefetch_related("sources", "tags")
+            .prefetch_related("sources", "tags", "corrections")
         )
 
     def for_links(self):
         """Load only what a link to a story shows: headline, date and section."""
         return self.select_related("section").only(
-            "headline", "slug", "published_at", "section__name", "section__slug"
+            "headline", "slug", "status", "published_at", "section__name", "section__slug"
         )
 
     def latest_per_section(self, count):
@@ -189,6 +283,7 @@ class Article(models.Model):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
+        SPIKED = "spiked", _("Spiked")
 
     headline = models.CharField(_("headline"), max_length=250)
     slug = models.SlugField(
@@ -236,7 +331,28 @@ class Article(models.Model):
         _("published at"),
         null=True,
         blank=True,
-        help_text=_("A time in the future schedules the story: it appears on its own then."),
+        help_text=_("Set by Publish and Schedule. A time in the future schedules the story: it appears on its own then."),
+    )
+    embargo_lifts_at = models.DateTimeField(
+        _("embargoed until"),
+        null=True,
+        blank=True,
+        help_text=_("Readers cannot see the story before this time, even once it is published."),
+    )
+    embargoed_by = models.ForeignKey(
+        "authors.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="embargoed_articles",
+        verbose_name=_("embargo set by"),
+        help_text=_("The agency or organisation whose embargo this is."),
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"),
+        null=True,
+        blank=True,
+        help_text=_("Readers stop seeing the story at this time, for copy with limited usage rights."),
     )
     is_open_for_comments = models.BooleanField(
         _("open for comments"),
@@ -245,15 +361,7 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field()
     # PostgreSQL's full-text index of headline, standfirst and body, written by
     # articles.search and GIN-indexed by the search_index migration (a GinIndex in
     # Meta would break SQLite, where this column stays empty and FTS5 does the work).
@@ -272,12 +380,23 @@ class Article(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        permissions = [("close_comments", _("Can open and close comments on articles"))]
         indexes = [models.Index(fields=["status", "published_at"], name="article_status_published")]
+        permissions = [
+            ("submit_article", _("Can submit articles for review")),
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+            ("send_back_article", _("Can send articles back to their reporter")),
+            ("spike_article", _("Can spike and restore articles")),
+            ("change_any_article", _("Can edit any article, in any state")),
+            ("close_comments", _("Can open and close comments on articles")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(embargoed_by__isnull=True) | Q(embargo_lifts_at__isnull=False),
+                name="embargo_has_time",
             ),
         ]
 
@@ -285,7 +404,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        if self.published_at is None:
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
             return reverse("articles:preview", kwargs={"pk": self.pk})
         published = timezone.localtime(self.published_at)
         return reverse(
@@ -300,25 +419,49 @@ class Article(models.Model):
 
     def is_published(self):
         """Apply the rule of `ArticleQuerySet.published()` to this one article."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.embargo_lifts_at is None or self.embargo_lifts_at <= now)
+            and (self.expires_at is None or self.expires_at > now)
         )
 
     def accepts_comments(self):
         """Tell whether readers may post comments on this article now."""
         return self.is_open_for_comments and self.is_published()
 
+    def is_scheduled(self):
+        """Tell whether the story is published for a time still to come."""
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
+
+    def is_embargoed(self):
+        """Tell whether an embargo still keeps the story from readers."""
+        return self.embargo_lifts_at is not None and self.embargo_lifts_at > timezone.now()
+
+    def is_expired(self):
+        """Tell whether the story's usage rights have run out."""
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    def is_owned_by(self, user):
+        """Tell whether `user` created the article or has a byline on it."""
+        if self.pk is None or not user.is_authenticated:
+            return False
+        return self.created_by_id == user.pk or Article.objects.owned_by(user).filter(pk=self.pk).exists()
+
     def clean(self):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        errors = {}
+        if self.embargoed_by_id and not self.embargo_lifts_at:
+            errors["embargo_lifts_at"] = _("Give the time the embargo lifts.")
+        if self.expires_at and self.embargo_lifts_at and self.expires_at <= self.embargo_lifts_at:
+            errors["expires_at"] = _("The story would expire before its embargo lifts; readers would never see it.")
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         """Save, refusing with `EditConflict` if the row changed since this copy was loaded."""
         self.body = sanitise_html(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
         if self._state.adding or kwargs.get("force_insert"):
             super().save(*args, **kwargs)
             return
@@ -409,6 +552,8 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.headline
+
+
 class RevisionQuerySet(models.QuerySet):
     def as_of(self, version):
         """Return the newest revision recorded at or before the article's `version`."""
@@ -496,3 +641,144 @@ class Autosave(EditorState):
     class Meta(EditorState.Meta):
         verbose_name = _("autosave")
         verbose_name_plural = _("autosaves")
+
+
+class ArticleTransition(models.Model):
+    """A change of an article's state: who made it, when, from what to what, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted for review")
+        SEND_BACK = "send_back", _("Sent back")
+        PUBLISH = "publish", _("Published")
+        SCHEDULE = "schedule", _("Scheduled")
+        UNPUBLISH = "unpublish", _("Unpublished")
+        SPIKE = "spike", _("Spiked")
+        RESTORE = "restore", _("Restored")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    from_status = models.CharField(_("from"), max_length=20, choices=Article.Status)
+    to_status = models.CharField(_("to"), max_length=20, choices=Article.Status)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    note = models.TextField(_("note"), blank=True, default="")
+    published_at = models.DateTimeField(
+        _("publication time"), null=True, blank=True, help_text=_("The time a Publish or Schedule set.")
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        indexes = [models.Index(fields=["article", "-created_at"], name="transition_article_created")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article}"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Return the corrections and updates on stories readers can see, newest first."""
+        return self.filter(article__in=Article.objects.published())
+
+
+class CorrectionManager(models.Manager.from_queryset(CorrectionQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().select_related("article")
+
+
+class Correction(models.Model):
+    """A public note on a published story: the correction of a mistake, or an update."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(_("text"), help_text=_("Shown to readers under the story, newest first."))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    created_by = created_by_field(_("added by"))
+
+    objects = CorrectionManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="correction_has_text")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.article}"
+
+
+PREVIEW_LINK_SALT = "articles.PreviewLink"
+PREVIEW_LINK_DEFAULT_DAYS = 2
+PREVIEW_LINK_MAX_DAYS = 30
+
+
+def default_preview_expiry():
+    """Return when a new preview link stops working unless the editor chooses otherwise."""
+    return timezone.now() + timedelta(days=PREVIEW_LINK_DEFAULT_DAYS)
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Return links that still open their article: not expired and not revoked."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def get_by_token(self, token):
+        """Return the active link signed into `token`; raise DoesNotExist for a bad, old or revoked one."""
+        try:
+            pk = int(signing.Signer(salt=PREVIEW_LINK_SALT).unsign(token))
+        except (signing.BadSignature, ValueError):
+            raise self.model.DoesNotExist("The preview link is not valid.") from None
+        return self.active().get(pk=pk)
+
+
+class PreviewLink(models.Model):
+    """An address where someone without a login can read an unpublished article for a limited time."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    label = models.CharField(
+        _("shared with"), max_length=200, blank=True, default="", help_text=_("For example Legal, or the source.")
+    )
+    expires_at = models.DateTimeField(_("expires at"), default=default_preview_expiry)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = created_by_field()
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+
+    def __str__(self):
+        return self.label or _("Preview link %(pk)s") % {"pk": self.pk}
+
+    def clean(self):
+        if self.pk is None and self.expires_at and self.expires_at <= timezone.now():
+            raise ValidationError({"expires_at": _("Choose a time in the future.")})
+        if self.expires_at and self.expires_at > timezone.now() + timedelta(days=PREVIEW_LINK_MAX_DAYS):
+            raise ValidationError(
+                {"expires_at": _("A preview link can last at most %(days)d days.") % {"days": PREVIEW_LINK_MAX_DAYS}}
+            )
+
+    @property
+    def token(self):
+        # The signature only makes ids unguessable; expiry and revocation live in the row,
+        # so one stable address can be copied, checked and revoked.
+        return signing.Signer(salt=PREVIEW_LINK_SALT).sign(str(self.pk))
+
+    def get_absolute_url(self):
+        return reverse("articles:shared_preview", kwargs={"token": self.token})
+
+    def is_active(self):
+        """Apply the rule of `PreviewLinkQuerySet.active()` to this one link."""
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,7 +1,11 @@
 from itertools import groupby
 
-from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.generic import DateDetailView, DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -9,9 +13,9 @@ from authors.models import Organisation
 from authors.structured_data import json_ld
 from newsroom.views import ObjectArticleListView, sharing_context
 
-from . import structured_data
+from . import structured_data, workflow
 from .forms import SearchForm
-from .models import Article, Section
+from .models import Article, PreviewLink, Section
 
 HOME_TOP_COUNT = 4
 HOME_LATEST_COUNT = 6
@@ -63,12 +67,48 @@ class ArticleDetailView(DateDetailView):
         )
 
 
-class ArticlePreviewView(PermissionRequiredMixin, DetailView):
-    """Show staff an article as readers will see it, whatever its status."""
+class PreviewMixin:
+    """Show an article as readers will see it, to people who may see it early; keep it out of indexes and caches."""
 
-    permission_required = "articles.view_article"
     queryset = Article.objects.for_detail()
     extra_context = {"is_preview": True}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            preview_state=workflow.describe_state(self.object), is_public=self.object.is_published(), **kwargs
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        # The address itself may be the key (a shared link): do not hand it on to linked sites.
+        response["Referrer-Policy"] = "no-referrer"
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class ArticlePreviewView(LoginRequiredMixin, PreviewMixin, DetailView):
+    """Show an article's owners and the editors the article as readers will see it, whatever its state."""
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not workflow.can_preview(self.request.user, article):
+            raise PermissionDenied
+        return article
+
+
+class SharedPreviewView(PreviewMixin, DetailView):
+    """Show an article to whoever holds an editor's preview link, until it expires or is revoked."""
+
+    def get_object(self, queryset=None):
+        try:
+            self.preview_link = PreviewLink.objects.get_by_token(self.kwargs["token"])
+        except PreviewLink.DoesNotExist:
+            raise Http404("This preview link is not valid, has expired or was revoked.") from None
+        return get_object_or_404(self.get_queryset(), pk=self.preview_link.article_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview_link=self.preview_link, **kwargs)
 
 
 class SectionView(ObjectArticleListView):

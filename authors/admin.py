@@ -38,6 +38,18 @@ class AuthorAdmin(admin.ModelAdmin):
         (_("Contact"), {"fields": ["website", "email", "user"]}),
     ]
 
+    def has_change_permission(self, request, obj=None):
+        """Let editors change every profile and everyone else only their own."""
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or request.user.has_perm("authors.change_any_author") or obj.user_id == request.user.pk
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which login a profile belongs to decides whose articles are whose; editors set it.
+        if request.user.has_perm("authors.change_any_author"):
+            return self.readonly_fields
+        return [*self.readonly_fields, "user"]
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):

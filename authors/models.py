@@ -143,6 +143,7 @@ class Author(models.Model):
         ordering = ["name"]
         verbose_name = _("author")
         verbose_name_plural = _("authors")
+        permissions = [("change_any_author", _("Can edit any author's profile, not only their own"))]
 
     def __str__(self):
         return self.name

@@ -9,7 +9,7 @@ def site(request):
     """Give every page the site's name, its publisher and the sections for its navigation."""
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
-        "navigation_sections": Section.objects.all(),
+        "navigation_sections": SimpleLazyObject(Section.objects.navigation),
         # Looked up only by pages that show it; a view that needs it too passes its own
         # `publisher`, which takes precedence over this one, so a page asks once.
         "publisher": SimpleLazyObject(Organisation.objects.publisher),

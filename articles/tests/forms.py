@@ -1,12 +1,9 @@
 """POST data for the article admin's change form, as a browser sends it."""
 
-from django.utils import timezone
-
 
 def change_form_data(article, **overrides):
     """The change form's data for `article` as stored, with the version it was opened at."""
     bylines = list(article.bylines.order_by("position", "pk"))
-    published_at = timezone.localtime(article.published_at) if article.published_at else None
     data = {
         "loaded_version": article.version,
         "headline": article.headline,
@@ -18,14 +15,16 @@ def change_form_data(article, **overrides):
         "sources": [source.pk for source in article.sources.all()],
         "dateline": article.dateline,
         "photo": article.photo_id or "",
-        "status": article.status,
         "is_open_for_comments": "on" if article.is_open_for_comments else None,
-        "published_at_0": published_at.strftime("%Y-%m-%d") if published_at else "",
-        "published_at_1": published_at.strftime("%H:%M:%S") if published_at else "",
         "bylines-TOTAL_FORMS": str(len(bylines)),
         "bylines-INITIAL_FORMS": str(len(bylines)),
         "bylines-MIN_NUM_FORMS": "1",
         "bylines-MAX_NUM_FORMS": "1000",
+        # The corrections (published stories) and preview-link inlines, with nothing to add.
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "preview_links-TOTAL_FORMS": "0",
+        "preview_links-INITIAL_FORMS": "0",
     }
     for index, byline in enumerate(bylines):
         data |= {

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -30,18 +31,49 @@ class TestPublishedRule:
         assert list(Article.objects.published()) == [scheduled]
 
     @pytest.mark.parametrize(
-        ("status", "offset", "expected"),
+        ("status", "offset", "embargo", "expiry", "expected"),
         [
-            (Article.Status.PUBLISHED, -60, True),
-            (Article.Status.PUBLISHED, 60, False),
-            (Article.Status.REVIEW, -60, False),
-            (Article.Status.DRAFT, -60, False),
+            (Article.Status.PUBLISHED, -60, None, None, True),
+            (Article.Status.PUBLISHED, 60, None, None, False),
+            (Article.Status.REVIEW, -60, None, None, False),
+            (Article.Status.DRAFT, -60, None, None, False),
+            (Article.Status.SPIKED, -60, None, None, False),
+            (Article.Status.PUBLISHED, -60, 60, None, False),
+            (Article.Status.PUBLISHED, -60, -30, None, True),
+            (Article.Status.PUBLISHED, -60, None, -30, False),
+            (Article.Status.PUBLISHED, -60, None, 60, True),
+            (Article.Status.PUBLISHED, -60, -30, 60, True),
+        ],
+        ids=[
+            "published", "scheduled", "review", "draft", "spiked", "under-embargo",
+            "embargo-lifted", "expired", "not-yet-expired", "between-embargo-and-expiry",
         ],
     )
-    def test_is_published_agrees_with_queryset(self, make_article, status, offset, expected):
-        article = make_article(status=status, published_at=timezone.now() + timedelta(seconds=offset))
+    def test_is_published_agrees_with_queryset(self, make_article, status, offset, embargo, expiry, expected):
+        now = timezone.now()
+        article = make_article(
+            status=status,
+            published_at=now + timedelta(seconds=offset),
+            embargo_lifts_at=None if embargo is None else now + timedelta(seconds=embargo),
+            expires_at=None if expiry is None else now + timedelta(seconds=expiry),
+        )
         assert article.is_published() is expected
         assert Article.objects.published().filter(pk=article.pk).exists() is expected
+
+    def test_published_story_appears_when_its_embargo_lifts_and_leaves_when_it_expires(self, make_article, make_organisation, monkeypatch):
+        start = timezone.now()
+        article = make_article(
+            published_at=start - timedelta(hours=1),
+            embargo_lifts_at=start + timedelta(hours=1),
+            embargoed_by=make_organisation(name="Reuters"),
+            expires_at=start + timedelta(days=1),
+        )
+        timeline = [(start, False), (start + timedelta(hours=2), True), (start + timedelta(days=2), False)]
+        for moment, visible in timeline:
+            monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+            assert article.is_published() is visible
+            assert Article.objects.published().filter(pk=article.pk).exists() is visible
+            assert Article.objects.upcoming().filter(pk=article.pk).exists() is (moment < article.embargo_lifts_at)
 
     def test_author_reverse_relation_has_published(self, make_article, make_author):
         author = make_author()
@@ -53,17 +85,35 @@ class TestPublishedRule:
 
 @pytest.mark.django_db
 class TestArticleInvariants:
-    def test_publishing_without_a_date_stamps_now(self, make_article):
+    def test_saving_does_not_publish_behind_the_workflows_back(self, make_article):
+        """Stamping the publication time is the workflow's job (workflow.publish), not save()'s."""
         article = make_article(status=Article.Status.DRAFT, published_at=None)
         article.status = Article.Status.PUBLISHED
-        article.save()
-        assert article.published_at is not None
-        assert article.published_at <= timezone.now()
+        with pytest.raises(IntegrityError):
+            article.save()
 
     def test_database_refuses_published_article_without_date(self, make_article):
         article = make_article()
         with pytest.raises(IntegrityError):
             Article.objects.filter(pk=article.pk).update(published_at=None)
+
+    def test_database_refuses_embargo_organisation_without_time(self, make_article, make_organisation):
+        article = make_article()
+        with pytest.raises(IntegrityError):
+            Article.objects.filter(pk=article.pk).update(embargoed_by=make_organisation())
+
+    def test_embargo_and_expiry_are_checked_together(self, make_article, make_organisation):
+        now = timezone.now()
+        article = make_article(embargo_lifts_at=now + timedelta(days=1), expires_at=now)
+        article.embargoed_by = make_organisation()
+        article.embargo_lifts_at = None
+        with pytest.raises(ValidationError) as error:
+            article.clean()
+        assert "embargo_lifts_at" in error.value.message_dict
+        article.embargo_lifts_at = now + timedelta(days=1)
+        with pytest.raises(ValidationError) as error:
+            article.clean()
+        assert "expires_at" in error.value.message_dict
 
     def test_body_is_sanitised_on_save(self, make_article):
         article = make_article(body='<p onclick="steal()">Hi <script>alert(1)</script><a href="javascript:x()">x</a></p>')
@@ -79,6 +129,10 @@ class TestArticleInvariants:
 
     def test_unpublished_article_links_to_preview(self, make_article):
         article = make_article(status=Article.Status.DRAFT, published_at=None)
+        assert article.get_absolute_url() == f"/preview/{article.pk}/"
+
+    def test_taken_down_article_links_to_preview(self, make_article):
+        article = make_article(status=Article.Status.DRAFT, published_at=timezone.now() - timedelta(days=1))
         assert article.get_absolute_url() == f"/preview/{article.pk}/"
 
 

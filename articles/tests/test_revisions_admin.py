@@ -39,9 +39,9 @@ def autosave_url(article):
 
 @pytest.fixture
 def login(make_user):
-    """Log a new client in as a member of `group` (Reporters unless told otherwise)."""
+    """Log a new client in as a member of `group` (Editors unless told otherwise)."""
 
-    def log_in(username, group="Reporters", first_name="", last_name=""):
+    def log_in(username, group="Editors", first_name="", last_name=""):
         user = make_user(username=username, first_name=first_name, last_name=last_name)
         if group:
             user.groups.add(Group.objects.get(name=group))

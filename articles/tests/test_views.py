@@ -80,6 +80,66 @@ class TestPreview:
         article = make_article(status=Article.Status.DRAFT, published_at=None)
         assert client.get(reverse("articles:preview", args=[article.pk])).status_code == 403
 
+    @pytest.mark.parametrize(("viewer", "expected"), [("reporter", 200), ("editor", 200), ("other_reporter", 403)])
+    def test_only_owners_and_editors_preview(self, client, request, draft_by, viewer, expected):
+        article = draft_by(request.getfixturevalue("reporter"), headline="Draft in progress")
+        client.force_login(request.getfixturevalue(viewer))
+        response = client.get(reverse("articles:preview", args=[article.pk]))
+        assert response.status_code == expected
+        if expected == 200:
+            assert "Draft in progress" in response.content.decode()
+
+    def test_preview_is_kept_out_of_indexes_and_caches(self, superuser_client, make_article):
+        article = make_article(status=Article.Status.REVIEW, published_at=None)
+        response = superuser_client.get(reverse("articles:preview", args=[article.pk]))
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+        assert "no-store" in response["Cache-Control"]
+
+    def test_preview_shows_embargo_state(self, superuser_client, make_article):
+        article = make_article(embargo_lifts_at=timezone.now() + timedelta(hours=1))
+        html = superuser_client.get(reverse("articles:preview", args=[article.pk])).content.decode()
+        assert "published, embargoed until" in html
+        assert "Readers cannot see it yet." in html
+
+
+@pytest.mark.django_db
+class TestSharedPreview:
+    @pytest.fixture
+    def link(self, make_article, editor):
+        from articles.models import PreviewLink
+
+        article = make_article(headline="Under legal review", status=Article.Status.REVIEW, published_at=None)
+        return PreviewLink.objects.create(article=article, label="Legal", created_by=editor)
+
+    def test_anyone_with_the_link_reads_the_draft(self, client, link):
+        response = client.get(link.get_absolute_url())
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Under legal review" in html
+        assert "Preview shared with Legal" in html
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert '<meta name="robots" content="noindex, nofollow">' in html
+
+    def test_expired_link_is_404(self, client, link):
+        type(link).objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        assert client.get(link.get_absolute_url()).status_code == 404
+
+    def test_revoked_link_is_404(self, client, link):
+        type(link).objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+        assert client.get(link.get_absolute_url()).status_code == 404
+
+    @pytest.mark.parametrize("tamper", ["id", "signature", "garbage"])
+    def test_forged_link_is_404(self, client, link, tamper):
+        other = type(link).objects.create(article=link.article)
+        token = {
+            "id": f"{other.pk + 1}:{link.token.split(':', 1)[1]}",
+            "signature": link.token[:-2] + ("AA" if not link.token.endswith("AA") else "BB"),
+            "garbage": "not-a-token",
+        }[tamper]
+        assert client.get(reverse("articles:shared_preview", args=[token])).status_code == 404
+
 
 @pytest.mark.django_db
 class TestHome:
@@ -166,3 +226,11 @@ def test_500_page_renders_without_a_request_context(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_navigation_shows_a_new_section_at_once(client, make_section):
+    make_section(name="World", slug="world")
+    assert 'href="/sections/world/"' in client.get("/").content.decode()
+    make_section(name="Sport", slug="sport")
+    assert 'href="/sections/sport/"' in client.get("/").content.decode()

@@ -1,18 +1,27 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from authors.models import Affiliation, Author, Organisation
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A staff login; pass groups=["Editors"] or ["Reporters"] for a role."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     password = factory.django.Password("correct horse battery staple")
     is_staff = True
+
+    @factory.post_generation
+    def groups(user, create, extracted, **kwargs):
+        if create and extracted:
+            user.groups.add(*Group.objects.filter(name__in=extracted))
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

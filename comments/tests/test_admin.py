@@ -99,7 +99,7 @@ class TestClosingComments:
 
     def test_reporter_cannot_close_comments(self, client, reporter, make_article):
         client.force_login(reporter)
-        article = make_article(status=Article.Status.DRAFT, published_at=None)
+        article = make_article(status=Article.Status.DRAFT, published_at=None, created_by=reporter)
         change_url = reverse("admin:articles_article_change", args=[article.pk])
         assert 'name="is_open_for_comments"' not in client.get(change_url).content.decode()
 

@@ -34,12 +34,22 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(django_db_setup, live_server):
+    # Depending on live_server makes pytest stop the server after the browser has
+    # closed its connections, not before (which left request threads failing).
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium is needed for browser tests and was not found at {CHROMIUM}; run `make test` to install it.")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    saved_rows = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
+        # Between its calls Playwright's sync API marks an event loop as running in this
+        # thread, so from here on Django hands the tests other connection objects. Give
+        # them the migrated rows test setup saved on the first ones, for serialized_rollback.
+        for alias, rows in saved_rows.items():
+            if rows is not None:
+                connections[alias]._test_serialized_contents = rows
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
