@@ -15,7 +15,7 @@ from newsroom.views import ObjectArticleListView, sharing_context
 
 from . import structured_data, workflow
 from .forms import SearchForm
-from .models import Article, PreviewLink, Section
+from .models import Article, Correction, PreviewLink, Section
 
 HOME_TOP_COUNT = 4
 HOME_LATEST_COUNT = 6
@@ -147,3 +147,10 @@ class SearchView(ListView):
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
         return super().get_context_data(form=self.form, query=query, **kwargs)
+
+
+class CorrectionListView(ListView):
+    """The public log of every correction and update on published stories, newest first."""
+
+    queryset = Correction.objects.public().select_related("article__section")
+    paginate_by = 20

@@ -5,6 +5,8 @@ import os
 import pytest
 from django.core.management import call_command
 
+from articles.models import Article, Correction
+from comments.models import Comment
 from tests.browser.axe import blocking_violations
 from tests.browser.conftest import DESKTOP, PHONE
 
@@ -15,13 +17,21 @@ READER_PAGES = {
     "organisation": "/organisations/tass/",
     "section": "/sections/world/",
     "tag": "/tags/north-korea/",
+    "search": "/search/?q=drones",
+    "corrections": "/corrections/",
     "not-found": "/no/such/page/",
 }
 
 
 @pytest.fixture
 def demo_newsroom(transactional_db):
+    """The demo story, with a correction and an approved comment so that their markup is checked too."""
     call_command("load_demo", "--no-samples", verbosity=0)
+    story = Article.objects.get(slug="kim-leaves-russia")
+    Correction.objects.create(article=story, text="An earlier version misspelt the station's name.")
+    Comment.objects.create(
+        article=story, name="A reader", email="reader@example.org", text="Thanks.", status=Comment.Status.APPROVED
+    )
 
 
 @pytest.mark.django_db(transaction=True)
