@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Byline, Section
+from articles.models import Article, ArticleTransition, Byline, Section
 from authors.models import Affiliation, Author, Organisation
 from photos.models import Photo, Rendition
 
@@ -33,7 +33,9 @@ def load_demo(*args):
 def row_counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Article, Author, Organisation, Affiliation, Byline, Section, Tag, TaggedItem, Photo, Rendition)
+        for model in (
+            Article, ArticleTransition, Author, Organisation, Affiliation, Byline, Section, Tag, TaggedItem, Photo, Rendition
+        )
     } | {"users": get_user_model().objects.count()}
 
 
@@ -125,6 +127,13 @@ def test_samples_load_and_rerunning_changes_nothing():
     assert unpublished.count() == 3
     assert not unpublished.filter(published_at__isnull=False).exists()
     assert Byline.objects.filter(role="Additional reporting").exists()
+
+    # The reporter's pipeline: the unpublished stories are theirs, one sent back with a note.
+    reporter = get_user_model().objects.get(username="reporter")
+    assert set(Article.objects.owned_by(reporter).exclude(status=Article.Status.PUBLISHED)) == set(unpublished)
+    returned = unpublished.with_return_note().filter(returned_note__gt="").get()
+    assert returned.status == Article.Status.DRAFT
+    assert "second source" in returned.returned_note
 
 
 def test_sample_stories_share_one_marked_sample_photo_per_section():

@@ -16,11 +16,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
-from articles.models import Article, Byline, Section
+from articles.models import Article, ArticleTransition, Byline, Section
 from authors.models import Affiliation, Author, Organisation
 from photos.models import Photo
 
@@ -148,6 +149,7 @@ USERS = [("editor", "Editors"), ("reporter", "Reporters")]
 # the home page and archives have more than a page of published articles.
 SAMPLE_COUNT = 63
 SAMPLE_UNPUBLISHED = [Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.DRAFT]
+SAMPLE_SEND_BACK_NOTE = "Good start. Please add a second source for the cost figure and trim the last paragraph."
 SAMPLE_MARKER = "<p><em>This is sample text generated for the demo.</em></p>"
 SAMPLE_PREFIX = "Sample story: "
 SAMPLE_SEED = 2023
@@ -350,6 +352,7 @@ class Command(BaseCommand):
             else:
                 photos = self.load_sample_photos(sections)
                 samples = self.load_samples(sections, sample_authors, photos, users["editor"])
+                self.load_reporter_pipeline(samples, users)
             # Demo stories have not been edited since they were published; without this,
             # every rerun would mark them "Updated" on the reader's page.
             Article.objects.filter(
@@ -510,6 +513,38 @@ class Command(BaseCommand):
             self.set_bylines(article, [(authors[name], role) for name, role in zip(sample["authors"], roles)])
             articles.append(article)
         return articles
+
+    def load_reporter_pipeline(self, samples, users):
+        """
+        Give the reporter login the unpublished sample stories, one of them submitted
+        and one sent back by the editor with a note, so both newsdesks have something
+        to show. The history is recorded once; reruns leave it as it is.
+        """
+        reporter, editor = users["reporter"], users["editor"]
+        unpublished = [article for article in samples if article.status != Article.Status.PUBLISHED]
+        Article.objects.filter(pk__in=[article.pk for article in unpublished]).update(created_by=reporter)
+        for article in unpublished:
+            if article.transitions.exists():
+                continue
+            if article.status == Article.Status.REVIEW:
+                history = [(ArticleTransition.Action.SUBMIT, reporter, "draft", "review", "")]
+            elif article is next(a for a in unpublished if a.status == Article.Status.DRAFT):
+                history = [
+                    (ArticleTransition.Action.SUBMIT, reporter, "draft", "review", ""),
+                    (ArticleTransition.Action.SEND_BACK, editor, "review", "draft", SAMPLE_SEND_BACK_NOTE),
+                ]
+            else:
+                continue
+            for minutes_ago, (action, user, from_status, to_status, note) in zip((90, 30), history):
+                ArticleTransition.objects.create(
+                    article=article,
+                    action=action,
+                    user=user,
+                    from_status=from_status,
+                    to_status=to_status,
+                    note=note,
+                    created_at=timezone.now() - timedelta(minutes=minutes_ago),
+                )
 
     def set_affiliations(self, author, entries):
         """Make the author's affiliations exactly `entries` of (organisation, role, is_current), in order."""
