@@ -2,6 +2,7 @@
 
 from django import template
 
+from .. import workflow
 from ..models import Article, ArticleTransition
 
 register = template.Library()
@@ -14,7 +15,7 @@ def newsdesk(context):
     """Show editors the review queue and what is scheduled; show reporters their drafts and what came back."""
     user = context["request"].user
     articles = Article.objects.for_listing()
-    desk = {"is_editor": user.has_perm("articles.send_back_article") or user.has_perm("articles.publish_article")}
+    desk = {"is_editor": workflow.is_editor(user)}
     if desk["is_editor"]:
         desk["in_review"] = articles.in_review()[:DESK_LIMIT]
         desk["upcoming"] = articles.upcoming()[:DESK_LIMIT]
