@@ -244,7 +244,7 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
                 form.instance,
                 action,
                 note=form.cleaned_data.get("transition_note", ""),
-                published_at=form.cleaned_data.get("schedule_at"),
+                published_at=form.cleaned_data.get("schedule_at") if action == workflow.SCHEDULE.action else None,
             )
 
     def run_transition(self, request, article, action, **arguments):

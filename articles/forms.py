@@ -167,7 +167,7 @@ class ArticleAdminForm(forms.ModelForm):
                 self.user,
                 proposed,
                 note=cleaned_data.get("transition_note", ""),
-                published_at=cleaned_data.get("schedule_at"),
+                published_at=cleaned_data.get("schedule_at") if action == workflow.SCHEDULE.action else None,
             )
         except workflow.TransitionNotAllowed as error:
             self.add_error(WORKFLOW_FIELDS.get(error.field), error.message)

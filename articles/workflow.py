@@ -166,6 +166,8 @@ def check(action, user, article, *, note="", published_at=None):
         )
     if transition.note_required and not note.strip():
         raise TransitionNotAllowed(transition.note_required, field="note")
+    if transition is PUBLISH and published_at is not None and published_at > timezone.now():
+        raise TransitionNotAllowed(_("A story cannot be published as of a time to come; press Schedule."), field="published_at")
     if transition is SCHEDULE:
         if published_at is None:
             raise TransitionNotAllowed(_("Choose when the story should appear."), field="published_at")
@@ -215,7 +217,9 @@ def _apply(transition, article, user, *, note="", published_at=None):
         now = timezone.now()
         from_status = current.status
         current.status = transition.target
-        if transition is PUBLISH and (current.published_at is None or current.published_at > now):
+        if transition is PUBLISH and published_at is not None:
+            current.published_at = published_at
+        elif transition is PUBLISH and (current.published_at is None or current.published_at > now):
             # A story published before and taken down keeps its first date, and so its address.
             current.published_at = now
         elif transition is SCHEDULE:
@@ -249,9 +253,12 @@ def send_back(article, user, note):
     return _apply(SEND_BACK, article, user, note=note)
 
 
-def publish(article, user, note=""):
-    """Make the article public now (or when its embargo lifts, if that is now)."""
-    return _apply(PUBLISH, article, user, note=note)
+def publish(article, user, note="", published_at=None):
+    """
+    Make the article public now; or, for a story that first ran elsewhere (an archive
+    or a demo brought in), as of its original time `published_at`, which must be past.
+    """
+    return _apply(PUBLISH, article, user, note=note, published_at=published_at)
 
 
 def schedule(article, user, published_at, note=""):
@@ -278,10 +285,11 @@ def apply(action, article, user, *, note="", published_at=None):
     """Run the transition named `action`, as a button or bulk action asks."""
     if action == SCHEDULE.action:
         return schedule(article, user, published_at, note=note)
+    if action == PUBLISH.action:
+        return publish(article, user, note=note, published_at=published_at)
     functions = {
         SUBMIT.action: submit,
         SEND_BACK.action: send_back,
-        PUBLISH.action: publish,
         UNPUBLISH.action: unpublish,
         SPIKE.action: spike,
         RESTORE.action: restore,

@@ -195,6 +195,21 @@ class TestPublicationTime:
         with pytest.raises(workflow.TransitionNotAllowed):
             workflow.schedule(article, editor, None)
 
+    def test_publish_as_of_a_past_time_keeps_that_time(self, draft_by, reporter, editor):
+        article = draft_by(reporter, status=Status.REVIEW)
+        ran_elsewhere = timezone.now() - timedelta(days=400)
+        record = workflow.publish(article, editor, published_at=ran_elsewhere)
+        assert state_of(article) == (Status.PUBLISHED, ran_elsewhere, 1)
+        assert record.published_at == ran_elsewhere
+        assert article.is_published()
+
+    def test_publish_refuses_a_time_to_come(self, draft_by, reporter, editor):
+        article = draft_by(reporter, status=Status.REVIEW)
+        with pytest.raises(workflow.TransitionNotAllowed) as error:
+            workflow.publish(article, editor, published_at=timezone.now() + SOON)
+        assert error.value.field == "published_at"
+        assert state_of(article) == (Status.REVIEW, None, 0)
+
     def test_publishing_a_scheduled_story_brings_it_forward(self, make_article, editor):
         article = make_article(published_at=timezone.now() + SOON)
         workflow.publish(article, editor)
