@@ -11,7 +11,7 @@ from taggit.models import Tag
 from . import workflow
 from .forms import WORKFLOW_ONLY_FIELDS, ArticleAdminForm, PreviewLinkForm, TagNamesField
 from .models import Article, Byline, Correction, PreviewLink, Section
-from .revisions_admin import RevisionAdminMixin
+from .signals import article_edited
 
 TAG_SUGGESTIONS = 20
 
@@ -90,7 +90,7 @@ class PreviewLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status", "section", "byline_names", "published_at", "updated_at", "is_live"]
     list_filter = [MineListFilter, "status", "section", ("authors", admin.RelatedOnlyFieldListFilter), TagListFilter]
@@ -236,8 +236,17 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
+        """
+        Finish saving an article. By now the form has checked every field and the workflow
+        button (and, in the editing app, the version the editor opened) and save_model()
+        has saved the article; what follows comes in this order:
+        1. its bylines, tags, sources, corrections and preview links;
+        2. `article_edited`, on which the editing app records the revision;
+        3. the workflow button's transition, on the article as saved with its bylines.
+        All of it is one transaction: a refusal anywhere saves nothing.
+        """
         super().save_related(request, form, formsets, change)
-        # The button's transition runs last, on the article as saved with its bylines.
+        article_edited.send(sender=Article, article=form.instance, user=request.user, created=not change)
         if action := form.cleaned_data.get("transition"):
             self.run_transition(
                 request,

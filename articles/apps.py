@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from .roles import apply_roles
 
 
 class ArticlesConfig(AppConfig):
@@ -7,5 +10,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        # Connects the receivers that keep the search index in step with saves and deletes.
-        from . import search  # noqa: F401
+        # For every app, not only this one: the roles hold other apps' permissions too.
+        post_migrate.connect(apply_roles, dispatch_uid="articles.apply_roles")

@@ -8,11 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from authors.models import Author
-
 from . import workflow
-from .models import Article, PreviewLink, Section
-from .search import MAX_QUERY_LENGTH, search_articles
+from .models import Article, PreviewLink
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
@@ -72,47 +69,6 @@ class TagNamesField(forms.Field):
 
     def has_changed(self, initial, data):
         return sorted(self.prepare_value(initial)) != sorted(self.to_python(data))
-
-
-class SearchForm(forms.Form):
-    """What a reader searches for: words, and optionally a section and an author."""
-
-    q = forms.CharField(
-        label=_("Search for"),
-        max_length=MAX_QUERY_LENGTH,
-        required=False,
-        widget=forms.SearchInput,
-        help_text=_('Use "quotes" for a phrase, OR for either word, and -word to leave a word out.'),
-    )
-    section = forms.ModelChoiceField(
-        Section.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All sections"),
-        label=_("Section"),
-        error_messages={"invalid_choice": _("There is no such section; choose one from the list.")},
-    )
-    author = forms.ModelChoiceField(
-        Author.objects.only("name", "slug"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All authors"),
-        label=_("Author"),
-        error_messages={"invalid_choice": _("There is no such author; choose one from the list.")},
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def search(self, articles):
-        """Return those of `articles` that match this valid form, best first."""
-        data = self.cleaned_data
-        if data["section"]:
-            articles = articles.filter(section=data["section"])
-        if data["author"]:
-            articles = articles.filter(authors=data["author"])
-        return search_articles(articles, data["q"])
 
 
 # The workflow's arguments, by the name workflow errors give them, and the form fields that carry them.

@@ -19,7 +19,6 @@ urlpatterns = [
     path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
     path("sections/<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("search/", views.SearchView.as_view(), name="search"),
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
     path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),

@@ -14,7 +14,6 @@ from authors.structured_data import json_ld
 from newsroom.views import ObjectArticleListView, sharing_context
 
 from . import structured_data, workflow
-from .forms import SearchForm
 from .models import Article, Correction, PreviewLink, Section
 
 HOME_TOP_COUNT = 4
@@ -128,26 +127,6 @@ class TagView(ObjectArticleListView):
 
     def get_object_path(self):
         return reverse("articles:tag", args=[self.object.slug])
-
-class SearchView(ListView):
-    """Search published articles; a form with errors shows them and finds nothing."""
-
-    template_name = "articles/search.html"
-    paginate_by = 20
-
-    def get(self, request, *args, **kwargs):
-        self.form = SearchForm(request.GET or None)
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if not self.form.is_valid():
-            return Article.objects.none()
-        return self.form.search(Article.objects.published()).for_listing()
-
-    def get_context_data(self, **kwargs):
-        query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
-        return super().get_context_data(form=self.form, query=query, **kwargs)
-
 
 class CorrectionListView(ListView):
     """The public log of every correction and update on published stories, newest first."""

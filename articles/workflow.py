@@ -5,7 +5,8 @@ Each transition is a function (`submit`, `send_back`, `publish`, `schedule`,
 `unpublish`, `spike`, `restore`) that checks the user's permission and the
 article's state, makes the change, records it as an `ArticleTransition` and
 returns that record, or raises a `WorkflowError` saying why not. The admin's
-buttons and bulk actions only call these functions.
+buttons and bulk actions only call these functions, and ask the `can_*` functions
+here what to offer. (The editing app records a revision for every transition.)
 
     draft --submit--> review --publish/schedule--> published
       ^                 |                              |
@@ -24,7 +25,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, ArticleTransition, Correction
-from .revisions import record_revision
 
 Status = Article.Status
 Action = ArticleTransition.Action
@@ -237,7 +237,6 @@ def _apply(transition, article, user, *, note="", published_at=None):
             published_at=current.published_at if transition.target == Status.PUBLISHED else None,
             created_at=now,
         )
-        record_revision(current, user, reason=" — ".join(filter(None, [str(record.get_action_display()), record.note])))
     article.status, article.published_at, article.updated_at = current.status, current.published_at, current.updated_at
     article.version = current.version
     return record

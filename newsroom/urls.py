@@ -34,6 +34,7 @@ urlpatterns = [
         name="sitemap_news",
     ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("search.urls")),
     path("", include("authors.urls")),
     path("", include("articles.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

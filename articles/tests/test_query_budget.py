@@ -71,8 +71,8 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_ass
         "tag": reverse("articles:tag", args=["politics"]),
         "author": busy_newsroom["authors"][0].get_absolute_url(),
         "organisation": busy_newsroom["agencies"][0].get_absolute_url(),
-        "search": reverse("articles:search") + "?q=headline",
-        "search-filtered": reverse("articles:search")
+        "search": reverse("search:search") + "?q=headline",
+        "search-filtered": reverse("search:search")
         + f"?q=headline&section={busy_newsroom['sections'][0].slug}&author={busy_newsroom['authors'][0].slug}",
         "shared_preview": busy_newsroom["preview_link"].get_absolute_url(),
     }
@@ -139,7 +139,7 @@ def test_query_count_does_not_grow_with_content(
         "home": "/",
         "section": section.get_absolute_url(),
         "author": author.get_absolute_url(),
-        "search": reverse("articles:search") + f"?q=headline&section={section.slug}&author={author.slug}",
+        "search": reverse("search:search") + f"?q=headline&section={section.slug}&author={author.slug}",
         "article": story.get_absolute_url(),
     }[page]
 

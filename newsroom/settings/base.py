@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "photos",
     "authors",
     "articles",
+    "editing",
+    "search",
     "comments",
 ]
 

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Autosave
+from articles.models import Article
+from editing.models import Autosave
 from articles.tests.factories import ArticleFactory
 from authors.tests.factories import UserFactory
 

@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticlePresence, Autosave, Byline, Revision
-from articles.revisions import record_revision
-from articles.revisions_admin import ConflictCheckedForm
+from articles.models import Article, Byline
 from articles.tests.forms import change_form_data
+from editing.forms import ConflictCheckedForm
+from editing.models import ArticlePresence, Autosave, Revision
+from editing.revisions import record_revision
 
 
 def change_url(article):
@@ -97,7 +98,7 @@ class TestSavingRecordsRevisions:
         html = login("rita").get(change_url(article)).content.decode()
         assert 'name="loaded_version" value="2"' in html
         assert revisions_url(article) in html
-        assert "article_autosave.js" in html
+        assert "editing/autosave.js" in html
 
 
 @pytest.mark.django_db
@@ -427,7 +428,7 @@ class TestAutosave:
 
     def test_add_form_does_not_autosave(self, login):
         html = login("rita").get(reverse("admin:articles_article_add")).content.decode()
-        assert "article_autosave.js" not in html
+        assert "editing/autosave.js" not in html
         assert "loaded_version" not in html
 
 

@@ -7,7 +7,7 @@ ts_headline. SQLite keeps an FTS5 table (`SearchEntry`), ranks with bm25 and hig
 with snippet(). Either way the headline weighs most, then the standfirst, then the body.
 
 The index is written here, from Python, whenever an article is saved or deleted
-(the receivers at the bottom). Python, because SQLite cannot strip HTML and because
+(search.receivers). Python, because SQLite cannot strip HTML and because
 SQLite triggers on the articles table would vanish each time a migration rebuilds
 that table, as Django does on SQLite for many schema changes. Text changed with
 `queryset.update()` bypasses saving, so run `manage.py update_search_index` after.
@@ -21,13 +21,13 @@ from itertools import batched
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import NotSupportedError, connections, transaction
 from django.db.models import ExpressionWrapper, F, FloatField, Func, TextField, Value
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from .html import html_to_text
-from .models import Article, SearchEntry
+from articles.html import html_to_text
+from articles.models import Article
+
+from .models import SearchEntry
 
 MAX_QUERY_LENGTH = 200
 SEARCH_CONFIG = "english"
@@ -212,17 +212,9 @@ def _delete_sqlite_entries(connection, cursor, pks):
     cursor.executemany(f"DELETE FROM {_sqlite_table(connection)} WHERE rowid = %s", [(pk,) for pk in pks])
 
 
-@receiver(post_save, sender=Article, dispatch_uid="articles.search.index_saved_article")
-def index_saved_article(sender, instance, using, update_fields=None, **kwargs):
-    """Keep the index in step with an article's text whenever it is saved."""
-    if update_fields is None or INDEXED_FIELDS & set(update_fields):
-        index_articles(sender._default_manager.using(using).filter(pk=instance.pk))
-
-
-@receiver(post_delete, sender=Article, dispatch_uid="articles.search.forget_deleted_article")
-def forget_deleted_article(sender, instance, using, **kwargs):
-    """Remove a deleted article's text from SQLite's index (PostgreSQL's goes with the row)."""
+def forget_articles(pks, using="default"):
+    """Remove deleted articles from SQLite's index; PostgreSQL's goes with the rows."""
     connection = connections[using]
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            _delete_sqlite_entries(connection, cursor, [instance.pk])
+            _delete_sqlite_entries(connection, cursor, pks)

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from articles import migrations
 from articles.models import Article
-from articles.search import MAX_QUERY_LENGTH, fts5_query, search_articles
+from search.backends import MAX_QUERY_LENGTH, fts5_query, search_articles
 
 pytestmark = pytest.mark.django_db
 
-SEARCH_URL = reverse("articles:search")
+SEARCH_URL = reverse("search:search")
 KIM_HEADLINE = "North Korea’s Kim leaves Russia, given drones as gift"
 
 

@@ -2,10 +2,9 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
@@ -16,118 +15,29 @@ from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .models import EditConflict
-from .revisions import (
-    AUTOSAVE_FIELDS,
-    DATETIME_DISPLAY,
-    changed_fields,
-    compare,
-    discard_autosave,
-    display_name,
-    last_save,
-    leave,
-    note_presence,
-    others_present,
-    pending_autosave,
-    record_revision,
-    record_unrecorded,
-    restore_revision,
-    snapshot,
-    store_autosave,
-)
+from articles.admin import ArticleAdmin
+from articles.models import Article, EditConflict
+
+from .autosave import AUTOSAVE_FIELDS, discard_autosave, pending_autosave, store_autosave
+from .diffs import changed_fields, compare
+from .forms import AutosaveForm, ConflictCheckedForm, saved_since_message
+from .presence import note_presence, others_present, presence_text
+from .revisions import DATETIME_DISPLAY, record_unrecorded, restore_revision, snapshot
 
 REVISIONS_PER_PAGE = 50
 AUTOSAVE_RESTORE_PARAM = "autosave"
 
 
-def saved_since_message(article):
-    """Say who saved `article` after the editor opened it, and when."""
-    user, when = last_save(article)
-    return _("%(name)s saved this article at %(when)s, after you opened it.") % {
-        "name": display_name(user),
-        "when": format_date(timezone.localtime(when), DATETIME_DISPLAY),
-    }
-
-
-def conflict_message(article):
-    """Tell the editor whose save came first, and what to do now."""
-    return " ".join([
-        saved_since_message(article),
-        _("Your text is still in the form below, and what they changed is shown under “Changes since you "
-          "opened it”. Check their changes, then save again to replace them with your version."),
-    ])
-
-
-def presence_text(presences):
-    """Say who else has the article open: "Also open by Jane Doe (2 minutes ago)."; "" if nobody."""
-    if not presences:
-        return ""
-    return _("Also open by %s.") % ", ".join(
-        f"{display_name(presence.user)} ({naturaltime(presence.seen_at)})" for presence in presences
-    )
-
-
-class ConflictCheckedForm:
+class EditingAdminMixin:
     """
-    Mixed into the admin's article form: refuse a save made over a newer version than the
-    one the editor opened, with a message, keeping everything they typed.
+    Give the article admin revisions, conflict-checked saves, presence and autosave. It
+    adds to the change form and its URLs; the save itself is the article admin's.
     """
 
-    restored_autosave = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.conflict_version = None
-        # Before the form touches the instance: this is the version stored when the request began.
-        self.stored_version = self.instance.version
-        self.fields["loaded_version"].initial = self.instance.version
-        if self.restored_autosave is not None and not self.is_bound:
-            for name in AUTOSAVE_FIELDS:
-                self.initial[name] = getattr(self.restored_autosave, name)
-            # Typed over an older version, the text must go through the check on save.
-            self.initial["loaded_version"] = self.restored_autosave.version
-
-    def clean(self):
-        cleaned_data = super().clean()
-        loaded = cleaned_data.get("loaded_version")
-        if loaded != self.stored_version:
-            self.conflict_version = loaded
-            # Re-rendered, the form carries the stored version: having seen the changes, the
-            # editor's next save goes through, unless someone saves yet again.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("loaded_version")] = self.stored_version
-            if loaded is None:
-                raise forms.ValidationError(
-                    _("The form did not say which version of the article you opened. Your text is kept below; "
-                      "check the stored article, then save again."),
-                    code="edit_conflict",
-                )
-            raise forms.ValidationError(conflict_message(self.instance), code="edit_conflict")
-        # Article.save() checks this again as it writes, closing the gap after this check.
-        self.instance.version = loaded
-        return cleaned_data
-
-
-class AutosaveForm(forms.Form):
-    """What the change form's autosave sends: the text, and the version it was typed over."""
-
-    loaded_version = forms.IntegerField(min_value=1)
-    headline = forms.CharField(max_length=250, required=False, strip=False)
-    standfirst = forms.CharField(required=False, strip=False)
-    body = forms.CharField(required=False, strip=False)
-
-    @property
-    def has_text(self):
-        # A ping without the text only says the form is still open.
-        return any(name in self.data for name in AUTOSAVE_FIELDS)
-
-
-class RevisionAdminMixin:
-    """Give the article admin revisions, conflict-checked saves, presence and autosave."""
-
-    revision_list_template = "admin/articles/article/revision_list.html"
-    revision_template = "admin/articles/article/revision_diff.html"
-    revision_restore_template = "admin/articles/article/revision_restore.html"
+    change_form_template = "admin/editing/change_form.html"
+    revision_list_template = "admin/editing/revision_list.html"
+    revision_template = "admin/editing/revision_diff.html"
+    revision_restore_template = "admin/editing/revision_restore.html"
 
     # -- The change form ------------------------------------------------------------------
 
@@ -152,13 +62,6 @@ class RevisionAdminMixin:
             # Someone saved between this form's version check and its save. The transaction
             # rolled back; run the view again and the check reports the conflict as usual.
             return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        record_revision(form.instance, request.user, reason="" if change else _("Created"))
-        discard_autosave(form.instance, request.user)
-        # Saving closes the form; "Save and continue editing" notes the editor again on reload.
-        leave(form.instance, request.user)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not add:
@@ -374,3 +277,13 @@ class RevisionAdminMixin:
         article = self._get_article(request, object_id, change=True)
         discard_autosave(article, request.user)
         return JsonResponse({"discarded": True})
+
+
+# The articles app registers the article admin without knowing of this app, which
+# depends on it and not the other way round; here the admin gains the editing tools.
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class EditableArticleAdmin(EditingAdminMixin, ArticleAdmin):
+    pass

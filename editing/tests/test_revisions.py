@@ -2,15 +2,11 @@
 
 import pytest
 
-from articles.models import Article, Byline, Revision
-from articles.revisions import (
-    compare,
-    diff_lines,
-    html_to_lines,
-    record_revision,
-    restore_revision,
-    snapshot,
-)
+from articles.html import html_to_lines
+from articles.models import Article, Byline
+from editing.diffs import compare, diff_lines
+from editing.models import Revision
+from editing.revisions import record_revision, restore_revision, snapshot
 
 
 @pytest.fixture
@@ -169,7 +165,7 @@ class TestRestore:
 class TestDiff:
     def test_body_html_becomes_lines_of_text(self):
         html = '<h2>Title</h2><p>One <strong>two</strong> &amp; three.</p><ul><li>a</li><li>b</li></ul><p><a href="https://x.org/">link</a></p>'
-        assert html_to_lines(html) == ["Title", "One two & three.", "• a", "• b", "link <https://x.org/>"]
+        assert html_to_lines(html, with_links=True) == ["Title", "One two & three.", "• a", "• b", "link <https://x.org/>"]
 
     def test_changed_words_are_marked_within_a_line(self):
         [line] = diff_lines(["Kim left Russia by train."], ["Kim left Russia by plane."])

@@ -1,0 +1,21 @@
+"""Keep the search index in step with articles as they are saved and deleted."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from articles.models import Article
+
+from .backends import INDEXED_FIELDS, forget_articles, index_articles
+
+
+@receiver(post_save, sender=Article, dispatch_uid="search.index_saved_article")
+def index_saved_article(sender, instance, using, update_fields=None, **kwargs):
+    """Keep the index in step with an article's text whenever it is saved."""
+    if update_fields is None or INDEXED_FIELDS & set(update_fields):
+        index_articles(sender._default_manager.using(using).filter(pk=instance.pk))
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="search.forget_deleted_article")
+def forget_deleted_article(sender, instance, using, **kwargs):
+    """Remove a deleted article's text from the index."""
+    forget_articles([instance.pk], using)
