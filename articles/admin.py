@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -124,7 +124,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm("articles.close_comments"):
+        if not workflow.can_close_comments(request.user):
             readonly.append("is_open_for_comments")
         return readonly
 
@@ -142,7 +142,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return article.is_published()
 
     def view_on_site(self, article):
-        return article.get_absolute_url() if article.is_published() else reverse("articles:preview", args=[article.pk])
+        return article.get_absolute_url() if article.is_published() else article.get_preview_url()
 
     # Who may do what: the rules live in articles.workflow; these only ask it.
 
@@ -157,18 +157,18 @@ class ArticleAdmin(admin.ModelAdmin):
         return workflow.can_delete(request.user, obj)
 
     def has_submit_permission(self, request):
-        return request.user.has_perm("articles.submit_article")
+        return workflow.may_start(request.user, workflow.SUBMIT)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+        return workflow.may_start(request.user, workflow.PUBLISH)
 
     def has_spike_permission(self, request):
-        return request.user.has_perm("articles.spike_article")
+        return workflow.may_start(request.user, workflow.SPIKE)
 
     def get_inline_instances(self, request, obj=None):
         inlines = []
         for inline in super().get_inline_instances(request, obj):
-            if isinstance(inline, CorrectionInline) and (obj is None or obj.status != Article.Status.PUBLISHED):
+            if isinstance(inline, CorrectionInline) and (obj is None or not workflow.takes_corrections(obj)):
                 continue
             if isinstance(inline, PreviewLinkInline):
                 if obj is None or obj.pk is None:
@@ -198,9 +198,6 @@ class ArticleAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         transitions = workflow.available_transitions(request.user, obj) if obj is not None else []
         history = list(obj.transitions.select_related("user")) if obj is not None else []
-        returned = None
-        if obj is not None and obj.status == Article.Status.DRAFT:
-            returned = next((record for record in history if record.to_status == Article.Status.DRAFT), None)
         context.update(
             {
                 "workflow_state": workflow.describe_state(obj) if obj is not None else _("new draft"),
@@ -208,7 +205,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "workflow_takes_note": bool(transitions),
                 "workflow_takes_time": workflow.SCHEDULE in transitions,
                 "workflow_history": history,
-                "workflow_returned": returned,
+                "workflow_returned": obj.latest_return() if obj is not None else None,
             }
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

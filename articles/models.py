@@ -165,9 +165,7 @@ class ArticleQuerySet(models.QuerySet):
         Annotate each article with the latest transition that made it a draft again
         (send back, unpublish, restore): its action, note and time.
         """
-        returns = ArticleTransition.objects.filter(
-            article=OuterRef("pk"), to_status=Article.Status.DRAFT
-        ).order_by("-created_at", "-pk")
+        returns = ArticleTransition.objects.returns().filter(article=OuterRef("pk"))
         return self.annotate(
             returned_action=Subquery(returns.values("action")[:1]),
             returned_note=Subquery(returns.values("note")[:1]),
@@ -404,8 +402,9 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        if self.status != self.Status.PUBLISHED or self.published_at is None:
-            return reverse("articles:preview", kwargs={"pk": self.pk})
+        """Return the story's dated public address once it is published (or scheduled), else its preview."""
+        if not self.has_public_address():
+            return self.get_preview_url()
         published = timezone.localtime(self.published_at)
         return reverse(
             "articles:detail",
@@ -416,6 +415,19 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def get_preview_url(self):
+        return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    def has_public_address(self):
+        """Tell whether the story has its dated address: published, whether readers can see it yet or not."""
+        return self.status == self.Status.PUBLISHED and self.published_at is not None
+
+    def latest_return(self):
+        """Return the transition that last made this draft a draft again, with its note; None for other states."""
+        if self.status != self.Status.DRAFT:
+            return None
+        return self.transitions.returns().select_related("user").first()
 
     def is_published(self):
         """Apply the rule of `ArticleQuerySet.published()` to this one article."""
@@ -434,7 +446,7 @@ class Article(models.Model):
 
     def is_scheduled(self):
         """Tell whether the story is published for a time still to come."""
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
+        return self.has_public_address() and self.published_at > timezone.now()
 
     def is_embargoed(self):
         """Tell whether an embargo still keeps the story from readers."""
@@ -524,6 +536,12 @@ class Byline(models.Model):
         return f"{self.role}: {self.author}" if self.role else str(self.author)
 
 
+class TransitionQuerySet(models.QuerySet):
+    def returns(self):
+        """Return the transitions that made articles drafts again (send back, unpublish, restore), newest first."""
+        return self.filter(to_status=Article.Status.DRAFT).order_by("-created_at", "-pk")
+
+
 class ArticleTransition(models.Model):
     """A change of an article's state: who made it, when, from what to what, and why."""
 
@@ -548,6 +566,8 @@ class ArticleTransition(models.Model):
         _("publication time"), null=True, blank=True, help_text=_("The time a Publish or Schedule set.")
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+
+    objects = TransitionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

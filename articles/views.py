@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.template.response import TemplateResponse
 from django.views.generic import DateDetailView, DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -40,6 +41,23 @@ class HomeView(TemplateView):
         )
 
 
+def article_page_context(request, article):
+    """Return what the article page shows around the story: related stories, links, publisher, structured data."""
+    published = Article.objects.published()
+    related = list(published.related_to(article))
+    links = published.links_around(article, exclude=[story.pk for story in related])
+    publisher = Organisation.objects.publisher()
+    data = structured_data.article_page(article, request, publisher)
+    return {
+        "publisher": publisher,
+        "related": related,
+        "more_by_author": links.by_author,
+        "previous_in_section": links.previous,
+        "next_in_section": links.following,
+        **sharing_context(request, article.get_absolute_url(), article.share_image, json_ld(data)),
+    }
+
+
 class ArticleDetailView(DateDetailView):
     date_field = "published_at"
     month_format = "%m"
@@ -49,21 +67,16 @@ class ArticleDetailView(DateDetailView):
         return Article.objects.published().for_detail()
 
     def get_context_data(self, **kwargs):
-        article = self.object
-        published = Article.objects.published()
-        related = list(published.related_to(article))
-        links = published.links_around(article, exclude=[story.pk for story in related])
-        publisher = Organisation.objects.publisher()
-        data = structured_data.article_page(article, self.request, publisher)
-        return super().get_context_data(
-            publisher=publisher,
-            related=related,
-            more_by_author=links.by_author,
-            previous_in_section=links.previous,
-            next_in_section=links.following,
-            **sharing_context(self.request, article.get_absolute_url(), article.share_image, json_ld(data)),
-            **kwargs,
-        )
+        return super().get_context_data(**article_page_context(self.request, self.object), **kwargs)
+
+
+def render_article_page(request, article, *, status=200, **context):
+    """
+    Render `article`'s page as ArticleDetailView does, with `context` added: how a form
+    posted from the page to another app (a comment with errors) is shown again.
+    """
+    context = {"object": article, "article": article, **article_page_context(request, article), **context}
+    return TemplateResponse(request, "articles/article_detail.html", context, status=status)
 
 
 class PreviewMixin:

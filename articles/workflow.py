@@ -106,6 +106,26 @@ RESTORE = Transition(Action.RESTORE, _("Restore"), frozenset({Status.SPIKED}), S
 TRANSITIONS = {transition.action: transition for transition in (SUBMIT, SEND_BACK, PUBLISH, SCHEDULE, UNPUBLISH, SPIKE, RESTORE)}
 
 
+def may_start(user, transition):
+    """Tell whether `user`'s role allows `transition` at all: on the articles they may edit, in the right state."""
+    return user.has_perm(transition.permission)
+
+
+def writes_stories(user):
+    """Tell whether `user` may write and change stories: their own drafts at least."""
+    return user.has_perm("articles.change_article")
+
+
+def can_close_comments(user):
+    """Tell whether `user` may open and close comments on the stories they may edit."""
+    return user.has_perm("articles.close_comments")
+
+
+def takes_corrections(article):
+    """Tell whether the article's state lets it carry public corrections and updates: published."""
+    return article.status == Status.PUBLISHED
+
+
 def is_editor(user):
     """Tell whether `user` may work on every article, whoever wrote it and whatever its state."""
     return user.has_perm("articles.change_any_article")
@@ -113,7 +133,7 @@ def is_editor(user):
 
 def can_edit(user, article):
     """Tell whether `user` may change the article's content: editors always, reporters their own drafts."""
-    if not user.has_perm("articles.change_article"):
+    if not writes_stories(user):
         return False
     return is_editor(user) or (article.status == Status.DRAFT and article.is_owned_by(user))
 
@@ -155,7 +175,7 @@ def publication_time_error(article, published_at):
 def check(action, user, article, *, note="", published_at=None):
     """Return the transition named `action` if `user` may apply it to `article` with these arguments; raise if not."""
     transition = TRANSITIONS[action]
-    if not (user.has_perm(transition.permission) and can_edit(user, article)):
+    if not (may_start(user, transition) and can_edit(user, article)):
         raise TransitionNotPermitted(
             _("You may not “%(label)s” this article.") % {"label": transition.label}
         )
@@ -187,7 +207,7 @@ def available_transitions(user, article):
     transitions = [
         transition
         for transition in TRANSITIONS.values()
-        if user.has_perm(transition.permission)
+        if may_start(user, transition)
         and transition.allows_state(article)
         and not (transition is PUBLISH and publication_time_error(article, now))
     ]
@@ -300,7 +320,7 @@ def add_correction(article, user, text, kind=Correction.Kind.CORRECTION):
     """Add a public correction or update to a published story and mark the story as updated."""
     if not (user.has_perm("articles.add_correction") and can_edit(user, article)):
         raise TransitionNotPermitted(_("You may not add corrections to this article."))
-    if article.status != Status.PUBLISHED:
+    if not takes_corrections(article):
         raise TransitionNotAllowed(_("Only published stories carry corrections; edit the draft instead."))
     if not text.strip():
         raise TransitionNotAllowed(_("Write the text of the correction."), field="text")

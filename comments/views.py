@@ -3,7 +3,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView
 
-from articles.views import ArticleDetailView
+from articles.models import Article
+from articles.views import render_article_page
 
 from . import throttle
 from .forms import CommentForm
@@ -21,16 +22,8 @@ class CommentCreateView(CreateView):
 
     form_class = CommentForm
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        # A form with errors re-shows the article page, built as the article's own view builds it.
-        self.article_view = ArticleDetailView()
-        self.article_view.setup(request)
-
     def get_article(self):
-        self.article = self.article_view.object = get_object_or_404(
-            self.article_view.get_queryset(), pk=self.kwargs["article_pk"]
-        )
+        self.article = get_object_or_404(Article.objects.published().for_detail(), pk=self.kwargs["article_pk"])
         return self.article
 
     def get(self, request, *args, **kwargs):
@@ -47,9 +40,7 @@ class CommentCreateView(CreateView):
         address = throttle.client_address(self.request)
         if not throttle.allow_comment(address):
             form.add_error(None, TOO_MANY)
-            response = self.form_invalid(form)
-            response.status_code = 429
-            return response
+            return self.form_invalid(form, status=429)
         # A bot that filled the honeypot is thanked like anyone else, so it learns nothing.
         if not form.is_from_bot():
             form.instance.article = self.article
@@ -59,8 +50,6 @@ class CommentCreateView(CreateView):
         messages.success(self.request, THANKS)
         return redirect(self.article)
 
-    def get_template_names(self):
-        return self.article_view.get_template_names()
-
-    def get_context_data(self, **kwargs):
-        return self.article_view.get_context_data(comment_form=kwargs["form"])
+    def form_invalid(self, form, status=200):
+        # The reader sees the story again, with what they typed and what to fix.
+        return render_article_page(self.request, self.article, status=status, comment_form=form)

@@ -19,7 +19,7 @@ def newsdesk(context):
     if desk["is_editor"]:
         desk["in_review"] = articles.in_review()[:DESK_LIMIT]
         desk["upcoming"] = articles.upcoming()[:DESK_LIMIT]
-    if user.has_perm("articles.change_article"):
+    if workflow.writes_stories(user):
         mine = articles.owned_by(user)
         drafts = list(mine.filter(status=Article.Status.DRAFT).with_return_note().order_by("-updated_at")[:DESK_LIMIT])
         for article in drafts:

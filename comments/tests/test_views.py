@@ -103,6 +103,17 @@ class TestPosting:
                 assert value in html, f"the reader's {name} was lost"
         assert not Comment.objects.exists()
 
+    def test_the_re_shown_page_is_the_article_page_readers_get(self, client, post_comment, make_article):
+        article = make_article(headline="Kim leaves Russia", tags=["North Korea"])
+        make_article(headline="Kim's train crosses the border", tags=["North Korea"])
+        page = client.get(article.get_absolute_url())
+
+        response = post_comment(article, name="", email="jane@example.net", text="My considered view.")
+
+        for name in ["canonical_url", "structured_data", "related", "previous_in_section", "publisher"]:
+            assert response.context[name] == page.context[name], name
+        assert "Kim&#x27;s train crosses the border" in response.content.decode()
+
     def test_text_at_the_limit_is_accepted(self, post_comment, make_article):
         post_comment(make_article(), text="x" * TEXT_MAX_LENGTH)
         assert len(Comment.objects.get().text) == TEXT_MAX_LENGTH
