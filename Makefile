@@ -59,7 +59,7 @@ check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 test: check browser
-	$(BIN)/python -m pytest
+	NEWSROOM_BROWSER_TESTS=required $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules

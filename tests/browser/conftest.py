@@ -1,10 +1,13 @@
 """Browser tests: Playwright driving Debian's Chromium against the live test server."""
 
+import importlib.util
 import os
 import shutil
 import tempfile
 
 import pytest
+
+from .axe import AXE_SCRIPT
 
 CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium tries to reach the network on start (closed here) and
@@ -27,18 +30,43 @@ DESKTOP = {"width": 1280, "height": 900}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
+SKIPPED_BECAUSE = pytest.StashKey[str]()
+# `make test` sets this, so that there a missing browser fails the run instead of skipping.
+REQUIRED = os.environ.get("NEWSROOM_BROWSER_TESTS") == "required"
+
+
+def missing_tools():
+    """Say what the browser tests lack on this machine, or return "" when they can run."""
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright is not installed"
+    if not shutil.which(CHROMIUM):
+        return f"Chromium was not found at {CHROMIUM}"
+    if not AXE_SCRIPT.exists():
+        return f"axe-core was not found at {AXE_SCRIPT}"
+    return ""
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_tests = [item for item in items if "tests/browser/" in str(item.fspath).replace(os.sep, "/")]
+    missing = "" if REQUIRED else missing_tools()
+    for item in browser_tests:
+        item.add_marker(pytest.mark.browser)
+        if missing:
+            item.add_marker(pytest.mark.skip(reason=f"{missing}; `make test` installs it"))
+    config.stash[SKIPPED_BECAUSE] = missing if browser_tests else ""
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if missing := config.stash.get(SKIPPED_BECAUSE, ""):
+        terminalreporter.write_line(f"Browser tests skipped: {missing}. `make test` installs what they need and runs them.")
 
 
 @pytest.fixture(scope="session")
 def chromium(django_db_setup, live_server):
     # Depending on live_server makes pytest stop the server after the browser has
     # closed its connections, not before (which left request threads failing).
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"Chromium is needed for browser tests and was not found at {CHROMIUM}; run `make test` to install it.")
+    if missing := missing_tools():
+        pytest.fail(f"The browser tests cannot run: {missing}. `make test` installs what they need.")
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
