@@ -10,8 +10,9 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .sharing import ShareImage
-from .validators import validate_image_upload
+from images.sharing import ShareImage
+from images.validators import validate_image_upload
+
 
 
 def original_upload_to(photo, filename):

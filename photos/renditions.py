@@ -8,8 +8,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
+from images.validators import ACCEPTED_FORMATS
+
 from .models import Rendition
-from .validators import ACCEPTED_FORMATS
 
 SAVE_OPTIONS = {
     Rendition.Format.JPEG: ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
@@ -55,22 +56,6 @@ def prepare(image):
     # a future default from copying the camera's metadata, location included.
     image.info = {}
     return image
-
-
-def without_metadata(upload):
-    """Return the uploaded image turned upright and re-encoded in its own format with no metadata."""
-    upload.seek(0)
-    with Image.open(upload) as original:
-        image_format = original.format
-        image = ImageOps.exif_transpose(original)
-        # Keep transparency (logos) and palette images as they are; drop everything in `info`.
-        image.info = {key: value for key, value in image.info.items() if key == "transparency"}
-        buffer = BytesIO()
-        image.save(buffer, image_format)
-    clean = ContentFile(buffer.getvalue(), name=upload.name)
-    clean.content_type = getattr(upload, "content_type", None)
-    clean.image = image
-    return clean
 
 
 def encode(image, width, image_format):
