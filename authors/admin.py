@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from photos.forms import MetadataFreeImageField
+from images.forms import MetadataFreeImageField
 
 from .models import Affiliation, Author, AuthorLink, Organisation
 

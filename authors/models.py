@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from photos.sharing import ShareImage
-from photos.validators import validate_image_upload
+from images.sharing import ShareImage
+from images.validators import validate_image_upload
 
 
 class OrganisationQuerySet(models.QuerySet):

@@ -1,21 +1,7 @@
 from django.apps import AppConfig
-from django.conf import settings
-from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
-
-
-def apply_pixel_limit(setting="NEWSROOM_MAX_IMAGE_PIXELS", **kwargs):
-    """Keep Pillow's decompression-bomb guard at the newsroom's pixel limit."""
-    if setting == "NEWSROOM_MAX_IMAGE_PIXELS":
-        Image.MAX_IMAGE_PIXELS = settings.NEWSROOM_MAX_IMAGE_PIXELS
 
 
 class PhotosConfig(AppConfig):
     name = "photos"
     verbose_name = _("Photos")
-
-    def ready(self):
-        apply_pixel_limit()
-        # Tests change the limit with override_settings; keep Pillow in step.
-        setting_changed.connect(apply_pixel_limit, dispatch_uid="photos_pixel_limit")

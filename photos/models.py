@@ -3,6 +3,7 @@ from functools import partial
 from operator import attrgetter
 from pathlib import PurePath
 
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -10,8 +11,10 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .sharing import ShareImage
-from .validators import validate_image_upload
+from images.sharing import ShareImage
+from images.validators import validate_image_upload
+
+from .renditions import encode, open_original, prepare, upright_width
 
 
 def original_upload_to(photo, filename):
@@ -118,10 +121,8 @@ class Photo(models.Model):
         return f"{label} ({self.credit})" if self.credit else label
 
     def save(self, *args, **kwargs):
-        from .renditions import ensure_renditions  # That module imports this one.
-
         super().save(*args, **kwargs)
-        ensure_renditions(self)
+        self.ensure_renditions()
 
     def delete(self, *args, **kwargs):
         # Django leaves files behind when rows go; a photo removed to protect
@@ -130,6 +131,48 @@ class Photo(models.Model):
         deleted = super().delete(*args, **kwargs)
         delete_files_on_commit(files)
         return deleted
+
+    def ensure_renditions(self, recheck=False):
+        """
+        Make the renditions the photo lacks and drop those made from an earlier
+        original or for widths no longer wanted; return how many were made.
+
+        A full set is left alone without reading the original, so editing a
+        caption costs no image work; `recheck` reads it anyway, which finds the
+        widths to add after Rendition.WIDTHS grows.
+        """
+        existing = list(Rendition.objects.filter(photo=self))
+        if not recheck and Rendition.is_full_set(existing, self.image.name):
+            return 0
+        with self.image.open("rb"), open_original(self.image) as original:
+            widths = Rendition.widths_for(upright_width(original))
+            wanted = {(image_format, width) for image_format in Rendition.Format for width in widths}
+            kept = [
+                rendition
+                for rendition in existing
+                if rendition.source_name == self.image.name and (rendition.format, rendition.width) in wanted
+            ]
+            missing = sorted(wanted - {(rendition.format, rendition.width) for rendition in kept})
+            made = []
+            if missing:
+                prepared = prepare(original)
+                for image_format, width in missing:
+                    content, height = encode(prepared, width, image_format)
+                    rendition = Rendition(
+                        photo=self, format=image_format, width=width, height=height, source_name=self.image.name
+                    )
+                    name = f"{secrets.token_hex(8)}-{width}.{image_format}"
+                    rendition.file.save(name, ContentFile(content), save=False)
+                    made.append(rendition)
+        dropped = [rendition for rendition in existing if rendition not in kept]
+        with transaction.atomic():
+            Rendition.objects.filter(pk__in=[rendition.pk for rendition in dropped]).delete()
+            Rendition.objects.bulk_create(made)
+        delete_files_on_commit((rendition.file.storage, rendition.file.name) for rendition in dropped)
+        # Forget what this instance had loaded, so it shows the new renditions.
+        self.__dict__.pop("renditions_by_format", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
+        return len(made)
 
     def stored_files(self):
         """Return (storage, name) of the original and of every rendition."""
@@ -239,6 +282,27 @@ class Rendition(models.Model):
 
     def __str__(self):
         return f"{self.get_format_display()} {self.width}×{self.height}"
+
+    @classmethod
+    def widths_for(cls, upright_width):
+        """Return the widths to make for an image this wide: never wider than the original, and at least one."""
+        widths = {width for width in cls.WIDTHS if width < upright_width}
+        widths.add(min(upright_width, cls.WIDTHS[-1]))
+        return sorted(widths)
+
+    @classmethod
+    def is_full_set(cls, renditions, source_name):
+        """
+        Tell whether the renditions are a full set made from `source_name`, judged
+        without opening the original. A photo's renditions are stored all at once,
+        so the largest width alone says which widths the set should hold.
+        """
+        if not renditions or any(rendition.source_name != source_name for rendition in renditions):
+            return False
+        widths = cls.widths_for(max(rendition.width for rendition in renditions))
+        return sorted((r.format, r.width) for r in renditions) == sorted(
+            (image_format, width) for image_format in cls.Format for width in widths
+        )
 
     @property
     def mime_type(self):

@@ -1,30 +1,28 @@
-"""Make the resized, metadata-free copies of photos that readers' pages show."""
+"""
+Make the resized, metadata-free copies of photos that readers' pages show. Only
+the Pillow work lives here; `Photo.ensure_renditions()` decides which copies a
+photo needs and stores them.
+"""
 
-import secrets
-from functools import partial
 from io import BytesIO
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
-from .models import Rendition
-from .validators import ACCEPTED_FORMATS
+from images.validators import ACCEPTED_FORMATS
 
+# Keyed by the values of Rendition.Format.
 SAVE_OPTIONS = {
-    Rendition.Format.JPEG: ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
-    Rendition.Format.WEBP: ("WEBP", {"quality": 80, "method": 4}),
+    "jpeg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+    "webp": ("WEBP", {"quality": 80, "method": 4}),
 }
 # EXIF orientations that turn the picture a quarter, so width and height swap.
 QUARTER_TURNS = {5, 6, 7, 8}
 SRGB = ImageCms.createProfile("sRGB")
 
 
-def rendition_widths(upright_width):
-    """Return the widths to make for an image this wide: never wider than the original, and at least one."""
-    widths = {width for width in Rendition.WIDTHS if width < upright_width}
-    widths.add(min(upright_width, Rendition.WIDTHS[-1]))
-    return sorted(widths)
+def open_original(file):
+    """Open a stored original, trying only the decoders of the formats uploads may have."""
+    return Image.open(file, formats=ACCEPTED_FORMATS)
 
 
 def upright_width(image):
@@ -57,22 +55,6 @@ def prepare(image):
     return image
 
 
-def without_metadata(upload):
-    """Return the uploaded image turned upright and re-encoded in its own format with no metadata."""
-    upload.seek(0)
-    with Image.open(upload) as original:
-        image_format = original.format
-        image = ImageOps.exif_transpose(original)
-        # Keep transparency (logos) and palette images as they are; drop everything in `info`.
-        image.info = {key: value for key, value in image.info.items() if key == "transparency"}
-        buffer = BytesIO()
-        image.save(buffer, image_format)
-    clean = ContentFile(buffer.getvalue(), name=upload.name)
-    clean.content_type = getattr(upload, "content_type", None)
-    clean.image = image
-    return clean
-
-
 def encode(image, width, image_format):
     """Return the prepared image resized to `width` and encoded in `image_format`, with its height."""
     height = max(1, round(image.height * width / image.width))
@@ -84,62 +66,3 @@ def encode(image, width, image_format):
     buffer = BytesIO()
     resized.save(buffer, pillow_format, **options)
     return buffer.getvalue(), height
-
-
-def is_complete(renditions, source_name):
-    """
-    Tell whether the renditions are a full set made from `source_name`, judged
-    without opening the original. A photo's renditions are stored all at once,
-    so the largest width alone says which widths the set should hold.
-    """
-    if not renditions or any(rendition.source_name != source_name for rendition in renditions):
-        return False
-    widths = rendition_widths(max(rendition.width for rendition in renditions))
-    return sorted((r.format, r.width) for r in renditions) == sorted(
-        (image_format, width) for image_format in Rendition.Format for width in widths
-    )
-
-
-def ensure_renditions(photo, recheck=False):
-    """
-    Make the renditions the photo lacks and drop those made from an earlier
-    original or for widths no longer wanted; return how many were made.
-
-    A full set is left alone without reading the original, so editing a
-    caption costs no image work; `recheck` reads it anyway, which finds the
-    widths to add after Rendition.WIDTHS grows.
-    """
-    existing = list(Rendition.objects.filter(photo=photo))
-    if not recheck and is_complete(existing, photo.image.name):
-        return 0
-    with photo.image.open("rb"), Image.open(photo.image, formats=ACCEPTED_FORMATS) as original:
-        widths = rendition_widths(upright_width(original))
-        wanted = {(image_format, width) for image_format in Rendition.Format for width in widths}
-        kept = [
-            rendition
-            for rendition in existing
-            if rendition.source_name == photo.image.name and (rendition.format, rendition.width) in wanted
-        ]
-        missing = sorted(wanted - {(rendition.format, rendition.width) for rendition in kept})
-        made = []
-        if missing:
-            prepared = prepare(original)
-            for image_format, width in missing:
-                content, height = encode(prepared, width, image_format)
-                rendition = Rendition(
-                    photo=photo, format=image_format, width=width, height=height, source_name=photo.image.name
-                )
-                name = f"{secrets.token_hex(8)}-{width}.{image_format}"
-                rendition.file.save(name, ContentFile(content), save=False)
-                made.append(rendition)
-    dropped = [rendition for rendition in existing if rendition not in kept]
-    with transaction.atomic():
-        Rendition.objects.filter(pk__in=[rendition.pk for rendition in dropped]).delete()
-        Rendition.objects.bulk_create(made)
-    storage = Rendition._meta.get_field("file").storage
-    for rendition in dropped:
-        transaction.on_commit(partial(storage.delete, rendition.file.name))
-    # Forget what this instance had loaded, so it shows the new renditions.
-    photo.__dict__.pop("renditions_by_format", None)
-    getattr(photo, "_prefetched_objects_cache", {}).pop("renditions", None)
-    return len(made)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_prose_editor",
     "taggit",
+    "images",
     "photos",
     "authors",
     "articles",

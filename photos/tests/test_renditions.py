@@ -8,7 +8,6 @@ from django.core.management import CommandError, call_command
 from PIL import ExifTags, Image, ImageCms
 
 from photos.models import Photo, Rendition
-from photos.renditions import ensure_renditions, rendition_widths
 from photos.tests.images import XMP_WITH_LOCATION, camera_exif, image_upload, left_red_right_blue
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,7 @@ def sizes(photo):
     [((2400, 1600), [480, 960, 1600]), ((1200, 800), [480, 960, 1200]), ((960, 640), [480, 960]), ((300, 200), [300])],
 )
 def test_widths_never_enlarge_and_there_is_always_one(original, widths):
-    assert rendition_widths(original[0]) == widths
+    assert Rendition.widths_for(original[0]) == widths
 
 
 def test_renditions_have_the_expected_sizes_and_formats(make_photo):
@@ -110,7 +109,7 @@ def test_renditions_are_made_once_and_reused(make_photo):
     photo.caption = "A new caption"
     photo.save()
 
-    assert ensure_renditions(photo) == 0
+    assert photo.ensure_renditions() == 0
     assert sorted(photo.renditions.values_list("pk", "file")) == before
 
 

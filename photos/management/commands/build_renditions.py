@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 from PIL import Image
 
 from photos.models import Photo
-from photos.renditions import ensure_renditions
 
 # What reading a stored original can fail with: missing, not an image, damaged, or too large to open safely.
 UNREADABLE = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)
@@ -30,7 +29,7 @@ class Command(BaseCommand):
         for photo in photos.iterator():
             checked += 1
             try:
-                made += ensure_renditions(photo, recheck=recheck)
+                made += photo.ensure_renditions(recheck=recheck)
             except UNREADABLE as error:
                 failed.append(photo.pk)
                 self.stderr.write(f"Photo {photo.pk} ({photo.image.name}): {error}")

@@ -15,7 +15,7 @@ def validate_image_upload(image):
     is damaged, or is a decompression bomb, saying which in the message.
 
     Pillow's own guard (`Image.MAX_IMAGE_PIXELS`, set from
-    NEWSROOM_MAX_IMAGE_PIXELS when the photos app starts) stops a bomb before
+    NEWSROOM_MAX_IMAGE_PIXELS when the images app starts) stops a bomb before
     it is decoded; smaller images over the limit are refused here by their size.
     """
     if getattr(image, "_committed", False):
