@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "comments",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -25,7 +25,7 @@ from articles.models import Article, ArticleTransition, Byline, Section
 from authors.models import Affiliation, Author, Organisation
 from photos.models import Photo
 
-DEMO_STORY = Path(__file__).resolve().parent.parent.parent / "demo" / "kim-leaves-russia.txt"
+DEMO_STORY = Path(__file__).resolve().parent.parent.parent / "data" / "kim-leaves-russia.txt"
 BIO_START = "Mridha Shihab Mahmud is"
 PUBLISHER = "news-hour"
 PASSWORD_ENV = "NEWSROOM_DEMO_PASSWORD"
