@@ -5,7 +5,6 @@ import random
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
-from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
@@ -19,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
-from PIL import Image, ImageDraw, ImageFont
 
 from articles.models import Article, ArticleTransition, Byline, Section
 from authors.models import Affiliation, Author, Organisation
+from demo import drawing
 from photos.models import Photo
 
 DEMO_STORY = Path(__file__).resolve().parent.parent.parent / "data" / "kim-leaves-russia.txt"
@@ -217,7 +216,6 @@ SAMPLE_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 # One drawn picture per section, shared by its sample stories (as a library photo would be),
 # so the design shows images without passing off anyone's photograph as news.
 SAMPLE_PHOTO_CREDIT = "Sample image generated for the demo"
-SAMPLE_PHOTO_SIZE = (1600, 1000)
 # Section: (sky at the top, sky at the horizon, sun, hills from far to near, how the colours read).
 SAMPLE_PHOTO_PALETTES = {
     "world": ("#1d4e89", "#9cc3e6", "#fff3c4", ["#5b8c5a", "#3f6e45", "#2a4d32"], "green hills under a blue sky"),
@@ -251,28 +249,6 @@ def read_demo_story(path):
 def paragraphs_to_html(paragraphs):
     """Return plain-text paragraphs as escaped HTML paragraphs."""
     return "\n".join(f"<p>{escape(' '.join(paragraph.split()))}</p>" for paragraph in paragraphs)
-
-
-def sample_photo_jpeg(section_slug):
-    """Return a drawn landscape in the section's colours, marked as a sample: the same JPEG every run."""
-    sky_top, horizon, sun, hills, _ = SAMPLE_PHOTO_PALETTES[section_slug]
-    rng = random.Random(f"{SAMPLE_SEED}-{section_slug}")
-    width, height = SAMPLE_PHOTO_SIZE
-    sky = Image.linear_gradient("L").resize((width, height))  # Black at the top, white at the bottom.
-    image = Image.composite(Image.new("RGB", (width, height), horizon), Image.new("RGB", (width, height), sky_top), sky)
-    draw = ImageDraw.Draw(image)
-    sun_x, sun_y, radius = rng.randint(200, width - 200), rng.randint(120, 360), rng.randint(60, 110)
-    draw.ellipse((sun_x - radius, sun_y - radius, sun_x + radius, sun_y + radius), fill=sun)
-    for layer, colour in enumerate(hills):
-        base = int(height * (0.5 + 0.15 * layer))
-        points = [(x, base - rng.randint(0, 140)) for x in range(-100, width + 200, rng.randint(180, 320))]
-        draw.polygon([(-100, height), *points, (width + 200, height)], fill=colour)
-    # Inset far enough to survive the 3:2 crop of the cards.
-    font = ImageFont.load_default(size=48)
-    draw.text((96, height - 96), "SAMPLE IMAGE", font=font, fill="white", stroke_width=2, stroke_fill="black")
-    buffer = BytesIO()
-    image.save(buffer, "JPEG", quality=88)
-    return buffer.getvalue()
 
 
 def generate_samples(section_slugs, author_beats):
@@ -476,8 +452,10 @@ class Command(BaseCommand):
             alt_text = f"Sample illustration for {section.name}: {SAMPLE_PHOTO_PALETTES[slug][-1]}."
             photo = Photo.objects.filter(credit=SAMPLE_PHOTO_CREDIT, alt_text=alt_text).first()
             if photo is None:
+                sky, horizon, sun, hills, _ = SAMPLE_PHOTO_PALETTES[slug]
+                palette = {"sky": sky, "horizon": horizon, "sun": sun, "hills": hills}
                 photo = Photo.objects.create(
-                    image=ContentFile(sample_photo_jpeg(slug), name=f"sample-{slug}.jpg"),
+                    image=ContentFile(drawing.landscape_jpeg(palette, seed=f"{SAMPLE_SEED}-{slug}"), name=f"sample-{slug}.jpg"),
                     alt_text=alt_text,
                     credit=SAMPLE_PHOTO_CREDIT,
                     usage_terms="Demo content; not a news photo.",
