@@ -2,12 +2,13 @@
 Load a demo newsroom: one real story, sample stories, sections, authors and two logins.
 
 The content comes from demo/data/ (see demo.stories); the sample photos are drawn by
-demo.drawing.
+demo.drawing. Stories are created as drafts and taken to their stage through
+articles.workflow by the demo's editor and reporter, so their history follows the
+same rules as everyone else's and the demo never sets a status itself.
 """
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -18,10 +19,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, ArticleTransition, Byline, Section
+from articles import workflow
+from articles.models import Article, Byline, Section
 from authors.models import Affiliation, Author, Organisation
 from demo import drawing
 from demo.stories import Stage, generate_samples, read_data, read_real_story
@@ -29,12 +30,6 @@ from photos.models import Photo
 
 PASSWORD_ENV = "NEWSROOM_DEMO_PASSWORD"
 PASSWORD_FILE_NAME = "demo-password"
-STATUSES = {
-    Stage.PUBLISHED: Article.Status.PUBLISHED,
-    Stage.IN_REVIEW: Article.Status.REVIEW,
-    Stage.SENT_BACK: Article.Status.DRAFT,
-    Stage.DRAFT: Article.Status.DRAFT,
-}
 
 
 def demo_password_file():
@@ -57,18 +52,18 @@ class Command(BaseCommand):
             raise CommandError(error) from error
         user_specs = read_data("users.json")
         section_specs = read_data("sections.json")
-        author_specs = [real_story["author"], *read_data("sample-authors.json")]
+        sample_authors = read_data("sample-authors.json")
         with transaction.atomic():
             users, passwords = self.load_users(user_specs)
             sections = self.load_sections(section_specs)
             organisations = self.load_organisations(read_data("organisations.json"))
             logins = {spec["author"]: users[spec["username"]] for spec in user_specs if "author" in spec}
-            authors = self.load_authors(author_specs, organisations, logins)
+            authors = self.load_authors([real_story["author"], *sample_authors], organisations, logins)
             stories, photos = [real_story], {}
             if not no_samples:
                 templates = read_data("sample-stories.json")
                 photos = self.load_sample_photos(section_specs, templates)
-                stories += generate_samples(templates, author_specs[1:], before=real_story["published_at"])
+                stories += generate_samples(templates, sample_authors, before=real_story["published_at"])
             for story in stories:
                 self.load_story(story, sections, organisations, authors, photos, users)
             # Demo stories have not been edited since they were published; without this,
@@ -190,7 +185,7 @@ class Command(BaseCommand):
     def load_story(self, story, sections, organisations, authors, photos, users):
         """Create or update one story; when it is new, move it to its stage through the workflow."""
         editor, reporter = users["editor"], users["reporter"]
-        article, _ = Article.objects.update_or_create(
+        article, created = Article.objects.update_or_create(
             slug=story["slug"],
             defaults={
                 "headline": story["headline"],
@@ -199,8 +194,6 @@ class Command(BaseCommand):
                 "section": sections[story["section"]],
                 "dateline": story["dateline"],
                 "photo": photos[story["section"]] if story["has_sample_photo"] else None,
-                "status": STATUSES[story["stage"]],
-                "published_at": story["published_at"],
                 # The reporter submits their own stories; the editor owns the rest.
                 "created_by": editor if story["stage"] == Stage.PUBLISHED else reporter,
             },
@@ -208,27 +201,24 @@ class Command(BaseCommand):
         article.sources.set([organisations[slug] for slug in story["sources"]])
         article.tags.set(story["tags"])
         self.set_bylines(article, [(authors[name], role) for name, role in story["bylines"]])
-        if not article.transitions.exists():
-            self.record_history(article, story, editor, reporter)
+        # History is made once, when the story is created: a rerun leaves its state alone,
+        # so a story an editor has since unpublished stays unpublished.
+        if created:
+            self.make_history(article, story, editor, reporter)
         return article
 
-    def record_history(self, article, story, editor, reporter):
-        """Record how the reporter's story came to its stage; the history is recorded once."""
-        history = []
-        if story["stage"] in (Stage.IN_REVIEW, Stage.SENT_BACK):
-            history.append((ArticleTransition.Action.SUBMIT, reporter, "draft", "review", ""))
-        if story["stage"] == Stage.SENT_BACK:
-            history.append((ArticleTransition.Action.SEND_BACK, editor, "review", "draft", story["send_back_note"]))
-        for minutes_ago, (action, user, from_status, to_status, note) in zip((90, 30), history):
-            ArticleTransition.objects.create(
-                article=article,
-                action=action,
-                user=user,
-                from_status=from_status,
-                to_status=to_status,
-                note=note,
-                created_at=timezone.now() - timedelta(minutes=minutes_ago),
-            )
+    def make_history(self, article, story, editor, reporter):
+        """Take a new draft to its stage: the reporter submits, the editor sends back or publishes."""
+        try:
+            if story["stage"] in (Stage.IN_REVIEW, Stage.SENT_BACK):
+                workflow.submit(article, reporter)
+            if story["stage"] == Stage.SENT_BACK:
+                workflow.send_back(article, editor, note=story["send_back_note"])
+            if story["stage"] == Stage.PUBLISHED:
+                # The demo's stories first ran in the past, and keep their original times.
+                workflow.publish(article, editor, published_at=story["published_at"])
+        except workflow.WorkflowError as error:
+            raise CommandError(f"The workflow would not take {story['slug']!r} to {story['stage']}: {error}") from error
 
     def set_affiliations(self, author, entries):
         """Make the author's affiliations exactly `entries` of (organisation, role, is_current), in order."""
