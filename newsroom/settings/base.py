@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "editing",
     "search",
     "comments",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,8 @@ from tests.browser.conftest import PHONE
 KIM = "North Korea’s Kim leaves Russia, given drones as gift"
 
 
-@pytest.mark.django_db(transaction=True)
+# load_demo moves stories through the workflow, which needs the migrated roles back.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reader_on_a_phone_moves_on_from_a_story(new_page, screenshot_dir):
     call_command("load_demo", verbosity=0)
     page = new_page(PHONE)

@@ -1,13 +1,17 @@
+from collections import Counter
 from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.contrib.auth.models import Group, Permission
+from django.core.management import CommandError, call_command
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, ArticleTransition, Byline, Section
+from articles import workflow
+from articles.models import Article, ArticleTransition, Byline, Revision, Section
 from authors.models import Affiliation, Author, Organisation
+from demo.stories import read_data
 from photos.models import Photo, Rendition
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +38,32 @@ def row_counts():
     return {
         model.__name__: model.objects.count()
         for model in (
-            Article, ArticleTransition, Author, Organisation, Affiliation, Byline, Section, Tag, TaggedItem, Photo, Rendition
+            Article,
+            ArticleTransition,
+            Revision,
+            Author,
+            Organisation,
+            Affiliation,
+            Byline,
+            Section,
+            Tag,
+            TaggedItem,
+            Photo,
+            Rendition,
         )
     } | {"users": get_user_model().objects.count()}
 
 
 def kim_story():
     return Article.objects.get(headline=KIM_HEADLINE)
+
+
+def history(article):
+    """Return the article's transitions, oldest first, as (action, username, from, to, note, published_at)."""
+    return [
+        (t.action, t.user.username, t.from_status, t.to_status, t.note, t.published_at)
+        for t in article.transitions.select_related("user").order_by("created_at", "pk")
+    ]
 
 
 def test_loads_the_real_story_published():
@@ -205,3 +228,81 @@ def test_generated_password_is_stored_printed_and_never_reset(demo_env):
     assert password_file.read_text().strip() == password
     assert authenticate(username="reporter", password="chosen-by-the-reporter") is not None
     assert authenticate(username="editor", password=password) is not None
+
+
+# The demo's history comes from articles.workflow, never from the command itself.
+
+
+def test_every_published_story_was_published_once_by_the_editor_as_of_its_own_time():
+    load_demo()
+
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    assert published.count() == 61
+    for article in published:
+        assert history(article) == [
+            (ArticleTransition.Action.PUBLISH, "editor", "draft", "published", "", article.published_at)
+        ]
+        assert not article.was_updated
+    assert history(kim_story())[0][-1] == datetime(2023, 9, 17, 12, 0, tzinfo=UTC)
+
+
+def test_the_reporters_stories_were_submitted_by_the_reporter_and_one_sent_back_by_the_editor():
+    load_demo()
+
+    unpublished = Article.objects.exclude(status=Article.Status.PUBLISHED)
+    submitted = ("submit", "reporter", "draft", "review", "", None)
+    in_review = unpublished.get(status=Article.Status.REVIEW)
+    assert history(in_review) == [submitted]
+    sent_back, draft = sorted(unpublished.filter(status=Article.Status.DRAFT), key=lambda a: -a.transitions.count())
+    note = read_data("sample-stories.json")["send_back_note"]
+    assert history(sent_back) == [submitted, ("send_back", "editor", "review", "draft", note, None)]
+    assert history(draft) == []
+
+
+def test_every_transition_is_a_call_to_the_workflow(monkeypatch):
+    calls = []
+    for name in ("submit", "send_back", "publish"):
+
+        def spy(article, user, *args, _name=name, _function=getattr(workflow, name), **kwargs):
+            calls.append(_name)
+            return _function(article, user, *args, **kwargs)
+
+        monkeypatch.setattr(workflow, name, spy)
+    load_demo()
+
+    assert Counter(calls) == {"publish": 61, "submit": 2, "send_back": 1}
+    assert ArticleTransition.objects.count() == len(calls)
+
+
+def test_rerunning_adds_no_history():
+    def recorded():
+        return (
+            list(ArticleTransition.objects.order_by("pk").values_list("pk", "article", "action", "created_at")),
+            list(Revision.objects.order_by("pk").values_list("pk", flat=True)),
+        )
+
+    load_demo()
+    before = recorded()
+    load_demo()
+
+    assert recorded() == before
+    assert len(before[0]) == 64
+
+
+def test_rerunning_leaves_a_story_an_editor_has_since_unpublished_alone():
+    load_demo("--no-samples")
+    editor = get_user_model().objects.get(username="editor")
+    workflow.unpublish(kim_story(), editor, note="Taken down while a fact is checked.")
+    load_demo("--no-samples")
+
+    article = kim_story()
+    assert article.status == Article.Status.DRAFT
+    assert [action for action, *_ in history(article)] == ["publish", "unpublish"]
+
+
+def test_the_workflows_rules_bind_the_demo():
+    Group.objects.get(name="Editors").permissions.remove(Permission.objects.get(codename="publish_article"))
+
+    with pytest.raises(CommandError, match="'kim-leaves-russia' to published"):
+        load_demo("--no-samples")
+    assert not Article.objects.exists()
