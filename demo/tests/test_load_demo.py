@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 from taggit.models import Tag, TaggedItem
 
 from articles import workflow
-from articles.models import Article, ArticleTransition, Byline, Revision, Section
+from articles.models import Article, ArticleTransition, Byline, Section
 from authors.models import Affiliation, Author, Organisation
+from editing.models import Revision
 from demo.stories import read_data
 from photos.models import Photo, Rendition
 
