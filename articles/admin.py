@@ -109,7 +109,16 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Image"), {"fields": ["photo"]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "embargo_lifts_at", "embargoed_by", "expires_at", "is_open_for_comments"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "embargo_lifts_at",
+                    "embargoed_by",
+                    "expires_at",
+                    "is_open_for_comments",
+                ]
+            },
         ),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -264,7 +273,11 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             _("“%(article)s”: %(action)s; it is now %(state)s.")
-            % {"article": article, "action": record.get_action_display().lower(), "state": workflow.describe_state(article)},
+            % {
+                "article": article,
+                "action": record.get_action_display().lower(),
+                "state": workflow.describe_state(article),
+            },
             messages.SUCCESS,
         )
 

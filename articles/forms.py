@@ -93,7 +93,9 @@ class ArticleAdminForm(forms.ModelForm):
         label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Goes into the story's history. Required to send back (say what to change) or unpublish (say why)."),
+        help_text=_(
+            "Goes into the story's history. Required to send back (say what to change) or unpublish (say why)."
+        ),
     )
     schedule_at = forms.SplitDateTimeField(
         label=_("Publish at"),

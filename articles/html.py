@@ -5,10 +5,12 @@ from html.parser import HTMLParser
 
 import nh3
 
+# fmt: off
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "s", "u", "sub", "sup",
     "ul", "ol", "li", "blockquote", "hr", "a", "figure", "figcaption", "cite", "q",
 }
+# fmt: on
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},

@@ -34,7 +34,7 @@ from taggit.managers import TaggableManager
 from .html import EDITOR_EXTENSIONS, sanitise_html
 
 
-def created_by_field(verbose_name=_("created by")):
+def created_by_field(verbose_name=None):
     """Return a foreign key recording which login created a row, kept if the login goes."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -43,7 +43,7 @@ def created_by_field(verbose_name=_("created by")):
         blank=True,
         editable=False,
         related_name="+",
-        verbose_name=verbose_name,
+        verbose_name=verbose_name or _("created by"),
     )
 
 
@@ -143,9 +143,7 @@ class ArticleQuerySet(models.QuerySet):
         """Return the articles `user` created or has a byline on."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            Q(created_by=user) | Q(pk__in=Byline.objects.filter(author__user=user).values("article_id"))
-        )
+        return self.filter(Q(created_by=user) | Q(pk__in=Byline.objects.filter(author__user=user).values("article_id")))
 
     def in_review(self):
         """Return articles waiting for an editor, longest-waiting first."""
@@ -196,9 +194,7 @@ class ArticleQuerySet(models.QuerySet):
         """Return the newest `count` articles of each section, by section then date."""
         return (
             self.annotate(
-                rank_in_section=Window(
-                    RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()
-                )
+                rank_in_section=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc())
             )
             .filter(rank_in_section__lte=count)
             .order_by("section__position", "section__name", "-published_at")
@@ -296,9 +292,7 @@ class Article(models.Model):
     body = ProseEditorField(
         _("body"), blank=True, default="", config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitise_html
     )
-    section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("section")
-    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("section"))
     authors = models.ManyToManyField(
         "authors.Author", through="Byline", related_name="articles", verbose_name=_("authors")
     )
@@ -329,7 +323,9 @@ class Article(models.Model):
         _("published at"),
         null=True,
         blank=True,
-        help_text=_("Set by Publish and Schedule. A time in the future schedules the story: it appears on its own then."),
+        help_text=_(
+            "Set by Publish and Schedule. A time in the future schedules the story: it appears on its own then."
+        ),
     )
     embargo_lifts_at = models.DateTimeField(
         _("embargoed until"),

@@ -20,7 +20,11 @@ class ArticleSitemap(Sitemap):
 
     def items(self):
         # Only what the URL and lastmod need: sitemaps can hold 50,000 stories a page.
-        return Article.objects.published().only("slug", "status", "published_at", "updated_at").order_by("-published_at", "-pk")
+        return (
+            Article.objects.published()
+            .only("slug", "status", "published_at", "updated_at")
+            .order_by("-published_at", "-pk")
+        )
 
     def lastmod(self, article):
         return article.last_modified_at

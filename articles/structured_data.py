@@ -35,7 +35,11 @@ def news_article(article, request, publisher_org):
             "dateline": article.dateline,
             "inLanguage": get_language(),
             "correction": [
-                {"@type": "CorrectionComment", "text": note.text, "datePublished": note.created_at.replace(microsecond=0)}
+                {
+                    "@type": "CorrectionComment",
+                    "text": note.text,
+                    "datePublished": note.created_at.replace(microsecond=0),
+                }
                 for note in article.corrections.all()
                 if note.kind == Correction.Kind.CORRECTION
             ],

@@ -4,9 +4,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.template.response import TemplateResponse
 from django.views.generic import DateDetailView, DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -33,9 +33,7 @@ class HomeView(TemplateView):
             lead=lead,
             top=rest[:HOME_TOP_COUNT],
             latest=rest[HOME_TOP_COUNT:],
-            sections=[
-                (section, list(articles)) for section, articles in groupby(by_section, key=lambda a: a.section)
-            ],
+            sections=[(section, list(articles)) for section, articles in groupby(by_section, key=lambda a: a.section)],
             **sharing_context(self.request, reverse("articles:home")),
             **kwargs,
         )
@@ -140,6 +138,7 @@ class TagView(ObjectArticleListView):
 
     def get_object_path(self):
         return reverse("articles:tag", args=[self.object.slug])
+
 
 class CorrectionListView(ListView):
     """The public log of every correction and update on published stories, newest first."""

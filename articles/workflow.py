@@ -69,7 +69,9 @@ class Transition:
         return True
 
 
-SUBMIT = Transition(Action.SUBMIT, _("Submit for review"), frozenset({Status.DRAFT}), Status.REVIEW, "articles.submit_article")
+SUBMIT = Transition(
+    Action.SUBMIT, _("Submit for review"), frozenset({Status.DRAFT}), Status.REVIEW, "articles.submit_article"
+)
 SEND_BACK = Transition(
     Action.SEND_BACK,
     _("Send back"),
@@ -100,10 +102,14 @@ UNPUBLISH = Transition(
     "articles.publish_article",
     note_required=_("Give the reason for unpublishing."),
 )
-SPIKE = Transition(Action.SPIKE, _("Spike"), frozenset({Status.DRAFT, Status.REVIEW}), Status.SPIKED, "articles.spike_article")
+SPIKE = Transition(
+    Action.SPIKE, _("Spike"), frozenset({Status.DRAFT, Status.REVIEW}), Status.SPIKED, "articles.spike_article"
+)
 RESTORE = Transition(Action.RESTORE, _("Restore"), frozenset({Status.SPIKED}), Status.DRAFT, "articles.spike_article")
 
-TRANSITIONS = {transition.action: transition for transition in (SUBMIT, SEND_BACK, PUBLISH, SCHEDULE, UNPUBLISH, SPIKE, RESTORE)}
+TRANSITIONS = {
+    transition.action: transition for transition in (SUBMIT, SEND_BACK, PUBLISH, SCHEDULE, UNPUBLISH, SPIKE, RESTORE)
+}
 
 
 def may_start(user, transition):
@@ -176,9 +182,7 @@ def check(action, user, article, *, note="", published_at=None):
     """Return the transition named `action` if `user` may apply it to `article` with these arguments; raise if not."""
     transition = TRANSITIONS[action]
     if not (may_start(user, transition) and can_edit(user, article)):
-        raise TransitionNotPermitted(
-            _("You may not “%(label)s” this article.") % {"label": transition.label}
-        )
+        raise TransitionNotPermitted(_("You may not “%(label)s” this article.") % {"label": transition.label})
     if not transition.allows_state(article):
         raise TransitionNotAllowed(
             _("“%(label)s” is not possible while the article is %(state)s.")
@@ -187,15 +191,18 @@ def check(action, user, article, *, note="", published_at=None):
     if transition.note_required and not note.strip():
         raise TransitionNotAllowed(transition.note_required, field="note")
     if transition is PUBLISH and published_at is not None and published_at > timezone.now():
-        raise TransitionNotAllowed(_("A story cannot be published as of a time to come; press Schedule."), field="published_at")
+        raise TransitionNotAllowed(
+            _("A story cannot be published as of a time to come; press Schedule."), field="published_at"
+        )
     if transition is SCHEDULE:
         if published_at is None:
             raise TransitionNotAllowed(_("Choose when the story should appear."), field="published_at")
         if published_at <= timezone.now():
             raise TransitionNotAllowed(_("Choose a time in the future, or press Publish."), field="published_at")
-    if transition.target == Status.PUBLISHED:
-        if error := publication_time_error(article, published_at or timezone.now()):
-            raise TransitionNotAllowed(error, field="published_at" if transition is SCHEDULE else None)
+    if transition.target == Status.PUBLISHED and (
+        error := publication_time_error(article, published_at or timezone.now())
+    ):
+        raise TransitionNotAllowed(error, field="published_at" if transition is SCHEDULE else None)
     return transition
 
 

@@ -39,9 +39,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
     description = models.TextField(_("description"), blank=True, default="")
     website = models.URLField(_("website"), blank=True, default="")
-    logo = models.ImageField(
-        _("logo"), upload_to="organisations/", blank=True, validators=[validate_image_upload]
-    )
+    logo = models.ImageField(_("logo"), upload_to="organisations/", blank=True, validators=[validate_image_upload])
     country = models.CharField(_("country"), max_length=100, blank=True, default="")
     city = models.CharField(_("city"), max_length=100, blank=True, default="")
     is_publisher = models.BooleanField(
@@ -55,9 +53,7 @@ class Organisation(models.Model):
     ethics_policy_url = models.URLField(
         _("ethics policy"), blank=True, default="", help_text=_("Its code of conduct or editorial standards.")
     )
-    masthead_url = models.URLField(
-        _("masthead"), blank=True, default="", help_text=_("Who the editors and staff are.")
-    )
+    masthead_url = models.URLField(_("masthead"), blank=True, default="", help_text=_("Who the editors and staff are."))
     ownership_funding_url = models.URLField(
         _("ownership and funding"), blank=True, default="", help_text=_("Who owns and funds it.")
     )
@@ -190,9 +186,7 @@ class Affiliation(models.Model):
         verbose_name = _("affiliation")
         verbose_name_plural = _("affiliations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["author", "organisation", "role"], name="unique_affiliation_role"
-            ),
+            models.UniqueConstraint(fields=["author", "organisation", "role"], name="unique_affiliation_role"),
             models.CheckConstraint(condition=~Q(role=""), name="affiliation_role_not_empty"),
         ]
 

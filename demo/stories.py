@@ -118,8 +118,10 @@ def generate_samples(templates, authors, before):
         if stage == Stage.PUBLISHED:
             days_back = (PUBLISHED_SAMPLE_COUNT - published_index + 1) // 2
             published_index += 1
-            published_at = first_day - timedelta(days=days_back) + timedelta(
-                hours=rng.randint(7, 20), minutes=rng.choice([0, 15, 30, 45])
+            published_at = (
+                first_day
+                - timedelta(days=days_back)
+                + timedelta(hours=rng.randint(7, 20), minutes=rng.choice([0, 15, 30, 45]))
             )
         samples.append(
             {

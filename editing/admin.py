@@ -111,25 +111,25 @@ class EditingAdminMixin:
     # -- URLs ------------------------------------------------------------------------------
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view
         return [
-            path("<path:object_id>/revisions/", view(self.revision_list_view), name="%s_%s_revisions" % info),
+            path("<path:object_id>/revisions/", view(self.revision_list_view), name=f"{prefix}_revisions"),
             path(
                 "<path:object_id>/revisions/<int:revision_id>/",
                 view(self.revision_view),
-                name="%s_%s_revision" % info,
+                name=f"{prefix}_revision",
             ),
             path(
                 "<path:object_id>/revisions/<int:revision_id>/restore/",
                 view(self.revision_restore_view),
-                name="%s_%s_revision_restore" % info,
+                name=f"{prefix}_revision_restore",
             ),
-            path("<path:object_id>/autosave/", view(self.autosave_view), name="%s_%s_autosave" % info),
+            path("<path:object_id>/autosave/", view(self.autosave_view), name=f"{prefix}_autosave"),
             path(
                 "<path:object_id>/autosave/discard/",
                 view(self.autosave_discard_view),
-                name="%s_%s_autosave_discard" % info,
+                name=f"{prefix}_autosave_discard",
             ),
             *super().get_urls(),
         ]
@@ -139,8 +139,10 @@ class EditingAdminMixin:
         article = self.get_object(request, unquote(object_id))
         if article is None:
             raise Http404(_("No article with that ID exists. Perhaps it was deleted?"))
-        allowed = self.has_change_permission(request, article) if change else self.has_view_or_change_permission(
-            request, article
+        allowed = (
+            self.has_change_permission(request, article)
+            if change
+            else self.has_view_or_change_permission(request, article)
         )
         if not allowed:
             raise PermissionDenied

@@ -1,10 +1,10 @@
 """Word-level differences between two revisions, field by field, as editors read them."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
 from itertools import zip_longest
-import re
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -96,10 +96,14 @@ def diff_lines(old, new, context=DIFF_CONTEXT_LINES):
             rows.extend(DiffLine("equal", [("equal", line)]) for line in old[i1:i2])
             continue
         for before, after in zip_longest(old[i1:i2], new[j1:j2]):
-            if before is not None and after is not None:
-                if SequenceMatcher(None, before, after, autojunk=False).ratio() >= SIMILAR_LINE_RATIO:
-                    rows.append(_line_change(before, after))
-                    continue
+            similar = (
+                before is not None
+                and after is not None
+                and SequenceMatcher(None, before, after, autojunk=False).ratio() >= SIMILAR_LINE_RATIO
+            )
+            if similar:
+                rows.append(_line_change(before, after))
+                continue
             if before is not None:
                 rows.append(DiffLine("delete", [("delete", before)]))
             if after is not None:

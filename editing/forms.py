@@ -20,11 +20,15 @@ def saved_since_message(article):
 
 def conflict_message(article):
     """Tell the editor whose save came first, and what to do now."""
-    return " ".join([
-        saved_since_message(article),
-        _("Your text is still in the form below, and what they changed is shown under “Changes since you "
-          "opened it”. Check their changes, then save again to replace them with your version."),
-    ])
+    return " ".join(
+        [
+            saved_since_message(article),
+            _(
+                "Your text is still in the form below, and what they changed is shown under “Changes since you "
+                "opened it”. Check their changes, then save again to replace them with your version."
+            ),
+        ]
+    )
 
 
 class ConflictCheckedForm:
@@ -58,8 +62,10 @@ class ConflictCheckedForm:
             self.data[self.add_prefix("loaded_version")] = self.stored_version
             if loaded is None:
                 raise forms.ValidationError(
-                    _("The form did not say which version of the article you opened. Your text is kept below; "
-                      "check the stored article, then save again."),
+                    _(
+                        "The form did not say which version of the article you opened. Your text is kept below; "
+                        "check the stored article, then save again."
+                    ),
                     code="edit_conflict",
                 )
             raise forms.ValidationError(conflict_message(self.instance), code="edit_conflict")

@@ -43,8 +43,7 @@ def validate_image_upload(image):
             opened.load()
     except Image.DecompressionBombError:
         raise ValidationError(
-            _("This image has far more than %(limit)s megapixels and cannot be opened safely.")
-            % {"limit": megapixels},
+            _("This image has far more than %(limit)s megapixels and cannot be opened safely.") % {"limit": megapixels},
             code="image_decompression_bomb",
         ) from None
     except UnidentifiedImageError:

@@ -23,7 +23,13 @@ def admin_url(model, view, *args):
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
     list_display = [
-        "thumbnail", "alt_text", "credit_line", "source_organisation", "photographer", "usage", "created_at"
+        "thumbnail",
+        "alt_text",
+        "credit_line",
+        "source_organisation",
+        "photographer",
+        "usage",
+        "created_at",
     ]
     list_display_links = ["thumbnail", "alt_text"]
     list_select_related = ["source_organisation", "photographer"]

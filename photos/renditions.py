@@ -58,8 +58,10 @@ def prepare(image):
 def encode(image, width, image_format):
     """Return the prepared image resized to `width` and encoded in `image_format`, with its height."""
     height = max(1, round(image.height * width / image.width))
-    resized = image if (width, height) == image.size else image.resize(
-        (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0
+    resized = (
+        image
+        if (width, height) == image.size
+        else image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
     )
     resized.info = {}
     pillow_format, options = SAVE_OPTIONS[image_format]

@@ -97,7 +97,7 @@ def test_no_import_cycle_between_an_apps_modules(app):
     def visit(module, trail):
         for name in sorted(graph[module]):
             if name in trail:
-                cycles.append(" -> ".join([*trail[trail.index(name):], name]))
+                cycles.append(" -> ".join([*trail[trail.index(name) :], name]))
             elif name not in done:
                 visit(name, [*trail, name])
         done.add(module)

@@ -49,8 +49,14 @@ def fill_every_table(old):
     )
     section = old.get_model("articles", "Section").objects.create(name="World", slug="world")
     article = old.get_model("articles", "Article").objects.create(
-        headline="Kim leaves Russia", slug="kim-leaves-russia", body="<p>By train.</p>", section=section,
-        photo=photo, status="published", published_at=now - timedelta(hours=1), created_by=reporter,
+        headline="Kim leaves Russia",
+        slug="kim-leaves-russia",
+        body="<p>By train.</p>",
+        section=section,
+        photo=photo,
+        status="published",
+        published_at=now - timedelta(hours=1),
+        created_by=reporter,
     )
     article.sources.add(tass)
     Tag = old.get_model("taggit", "Tag")
@@ -92,7 +98,9 @@ def test_a_database_at_the_previous_layout_migrates_forward_keeping_every_row():
     old = migrate(PREVIOUS_LAYOUT)
     try:
         article = fill_every_table(old)
-        old_models = [model for label in OUR_APPS - {"editing", "search"} for model in old.get_app_config(label).get_models()]
+        old_models = [
+            model for label in OUR_APPS - {"editing", "search"} for model in old.get_app_config(label).get_models()
+        ]
         before = rows_by_table(old_models)
         assert all(before.values()), {table: count for table, count in before.items() if not count}
     finally:

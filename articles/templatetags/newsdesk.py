@@ -23,7 +23,9 @@ def newsdesk(context):
         mine = articles.owned_by(user)
         drafts = list(mine.filter(status=Article.Status.DRAFT).with_return_note().order_by("-updated_at")[:DESK_LIMIT])
         for article in drafts:
-            article.returned_label = ArticleTransition.Action(article.returned_action).label if article.returned_action else ""
+            article.returned_label = (
+                ArticleTransition.Action(article.returned_action).label if article.returned_action else ""
+            )
         desk["sent_back"] = [a for a in drafts if a.returned_action == ArticleTransition.Action.SEND_BACK]
         desk["drafts"] = [a for a in drafts if a.returned_action != ArticleTransition.Action.SEND_BACK]
         desk["waiting"] = mine.filter(status=Article.Status.REVIEW).in_review()[:DESK_LIMIT]

@@ -7,7 +7,6 @@ from django.utils import timezone
 from articles.models import Article, Byline, Section
 from authors.tests.factories import AuthorFactory
 
-
 # Every way an article can be hidden from readers, for tests of what depends on `published()`.
 unpublished_states = pytest.mark.parametrize(
     "overrides",

@@ -103,7 +103,9 @@ class TestArticleAdd:
 
 @pytest.mark.django_db
 class TestArticleChangelist:
-    def test_changelist_queries_do_not_grow_with_rows(self, superuser_client, make_article, make_author, django_assert_max_num_queries):
+    def test_changelist_queries_do_not_grow_with_rows(
+        self, superuser_client, make_article, make_author, django_assert_max_num_queries
+    ):
         for _ in range(30):
             make_article(authors=[make_author(), make_author()], tags=["x"])
         with django_assert_max_num_queries(15):
@@ -121,8 +123,12 @@ class TestArticleChangelist:
         make_article(headline="About drones", tags=["Drones"])
         make_article(headline="About trains", body="<p>A train.</p>")
         changelist = reverse("admin:articles_article_changelist")
-        assert [a.headline for a in superuser_client.get(changelist + "?tag=drones").context["cl"].result_list] == ["About drones"]
-        assert [a.headline for a in superuser_client.get(changelist + "?q=train").context["cl"].result_list] == ["About trains"]
+        assert [a.headline for a in superuser_client.get(changelist + "?tag=drones").context["cl"].result_list] == [
+            "About drones"
+        ]
+        assert [a.headline for a in superuser_client.get(changelist + "?q=train").context["cl"].result_list] == [
+            "About trains"
+        ]
 
 
 @pytest.mark.django_db

@@ -36,7 +36,7 @@ def test_latest_feed_parses_and_lists_only_published_stories(client, make_articl
     make_article(headline="Draft", status=Article.Status.DRAFT, published_at=None)
     make_article(headline="Scheduled", published_at=timezone.now() + timedelta(hours=1))
 
-    response, feed = parse(client, reverse(url_name))
+    _response, feed = parse(client, reverse(url_name))
 
     assert feed.version == version
     assert [entry.title for entry in feed.entries] == ["Newest", "Older"]
@@ -139,9 +139,7 @@ class TestFeedsOfOnePage:
         assert [entry.link for entry in feed.entries] == [absolute(mine.get_absolute_url())]
         assert feed.feed.link == absolute(reverse("articles:tag", args=["drones"]))
 
-    @pytest.mark.parametrize(
-        "url_name", ["articles:section_feed", "articles:author_feed_atom", "articles:tag_feed"]
-    )
+    @pytest.mark.parametrize("url_name", ["articles:section_feed", "articles:author_feed_atom", "articles:tag_feed"])
     def test_unknown_object_is_404(self, client, db, url_name):
         assert client.get(reverse(url_name, args=["nothing-here"])).status_code == 404
 
@@ -156,9 +154,7 @@ class TestFeedsOfOnePage:
         ("articles:tag_feed", {"slug": "climate"}),
     ],
 )
-def test_feed_queries_do_not_grow_with_its_stories(
-    client, make_article, make_author, make_section, url_name, kwargs
-):
+def test_feed_queries_do_not_grow_with_its_stories(client, make_article, make_author, make_section, url_name, kwargs):
     world = make_section(slug="world")
     amina = make_author(slug="amina")
     url = reverse(url_name, kwargs=kwargs)

@@ -45,8 +45,16 @@ class TestPublishedRule:
             (Article.Status.PUBLISHED, -60, -30, 60, True),
         ],
         ids=[
-            "published", "scheduled", "review", "draft", "spiked", "under-embargo",
-            "embargo-lifted", "expired", "not-yet-expired", "between-embargo-and-expiry",
+            "published",
+            "scheduled",
+            "review",
+            "draft",
+            "spiked",
+            "under-embargo",
+            "embargo-lifted",
+            "expired",
+            "not-yet-expired",
+            "between-embargo-and-expiry",
         ],
     )
     def test_is_published_agrees_with_queryset(self, make_article, status, offset, embargo, expiry, expected):
@@ -60,7 +68,9 @@ class TestPublishedRule:
         assert article.is_published() is expected
         assert Article.objects.published().filter(pk=article.pk).exists() is expected
 
-    def test_published_story_appears_when_its_embargo_lifts_and_leaves_when_it_expires(self, make_article, make_organisation, monkeypatch):
+    def test_published_story_appears_when_its_embargo_lifts_and_leaves_when_it_expires(
+        self, make_article, make_organisation, monkeypatch
+    ):
         start = timezone.now()
         article = make_article(
             published_at=start - timedelta(hours=1),
@@ -116,7 +126,9 @@ class TestArticleInvariants:
         assert "expires_at" in error.value.message_dict
 
     def test_body_is_sanitised_on_save(self, make_article):
-        article = make_article(body='<p onclick="steal()">Hi <script>alert(1)</script><a href="javascript:x()">x</a></p>')
+        article = make_article(
+            body='<p onclick="steal()">Hi <script>alert(1)</script><a href="javascript:x()">x</a></p>'
+        )
         article.refresh_from_db()
         assert "script" not in article.body
         assert "onclick" not in article.body
@@ -140,7 +152,14 @@ class TestSanitiser:
     def test_keeps_editorial_markup(self):
         html = '<h2>Head</h2><p><strong>b</strong> <em>i</em> <a href="https://example.org" title="t">l</a></p><ul><li>x</li></ul><blockquote>q</blockquote>'
         cleaned = sanitise_html(html)
-        for fragment in ["<h2>Head</h2>", "<strong>b</strong>", "<em>i</em>", 'href="https://example.org"', "<li>x</li>", "<blockquote>q</blockquote>"]:
+        for fragment in [
+            "<h2>Head</h2>",
+            "<strong>b</strong>",
+            "<em>i</em>",
+            'href="https://example.org"',
+            "<li>x</li>",
+            "<blockquote>q</blockquote>",
+        ]:
             assert fragment in cleaned
 
     def test_links_get_safe_rel(self):

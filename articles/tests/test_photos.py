@@ -45,7 +45,9 @@ class TestReaderPages:
         self, client, make_article, make_photo, make_author, make_organisation
     ):
         photo = make_photo(
-            credit="", caption="", photographer=make_author(name="Jane Doe"),
+            credit="",
+            caption="",
+            photographer=make_author(name="Jane Doe"),
             source_organisation=make_organisation(name="Korean Central News Agency", short_name="KCNA"),
         )
         html = client.get(make_article(photo=photo).get_absolute_url()).content.decode()
@@ -104,7 +106,7 @@ class TestUsage:
         make_article(headline="Has another", photo=make_photo())
 
         html = superuser_client.get(reverse("admin:photos_photo_changelist")).content.decode()
-        link = f'{reverse("admin:articles_article_changelist")}?photo__id__exact={photo.pk}'
+        link = f"{reverse('admin:articles_article_changelist')}?photo__id__exact={photo.pk}"
         assert f'<a href="{link}">2 stories</a>' in html
         listed = superuser_client.get(link).context["cl"].result_list
         assert sorted(article.headline for article in listed) == ["Uses it", "Uses it too"]
@@ -136,12 +138,22 @@ def test_migration_moves_hero_images_into_the_library(make_section, make_author)
         stored = default_storage.save("articles/2023/09/train.jpg", image_upload(image_format="JPEG", size=(64, 48)))
         common = {"section_id": section_id, "status": "draft"}
         with_image = OldArticle.objects.create(
-            slug="with-image", hero_image=stored, hero_image_width=64, hero_image_height=48,
-            hero_image_alt="Kim waves", hero_image_caption="Leaving.", hero_image_credit="KCNA", **common,
+            slug="with-image",
+            hero_image=stored,
+            hero_image_width=64,
+            hero_image_height=48,
+            hero_image_alt="Kim waves",
+            hero_image_caption="Leaving.",
+            hero_image_credit="KCNA",
+            **common,
         )
         same_image = OldArticle.objects.create(
-            slug="same-image", hero_image=stored, hero_image_width=64, hero_image_height=48,
-            hero_image_alt="Kim waves again", **common,
+            slug="same-image",
+            hero_image=stored,
+            hero_image_width=64,
+            hero_image_height=48,
+            hero_image_alt="Kim waves again",
+            **common,
         )
         OldArticle.objects.create(slug="no-image", **common)
 

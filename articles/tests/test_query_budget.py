@@ -51,16 +51,40 @@ def busy_newsroom(make_article, make_author, make_organisation, make_affiliation
         Correction.objects.create(article=articles[0], text=f"Correction number {n}.")
     # Stories readers must not see, which the rule has to filter out on every page.
     for n in range(5):
-        make_article(section=sections[0], authors=[authors[0]], tags=["Politics"], embargo_lifts_at=timezone.now() + timedelta(days=1))
-        make_article(section=sections[0], authors=[authors[0]], tags=["Politics"], expires_at=timezone.now() - timedelta(days=1))
+        make_article(
+            section=sections[0],
+            authors=[authors[0]],
+            tags=["Politics"],
+            embargo_lifts_at=timezone.now() + timedelta(days=1),
+        )
+        make_article(
+            section=sections[0], authors=[authors[0]], tags=["Politics"], expires_at=timezone.now() - timedelta(days=1)
+        )
     preview_link = PreviewLink.objects.create(article=articles[1])
-    return {"sections": sections, "authors": authors, "agencies": agencies, "articles": articles, "preview_link": preview_link}
+    return {
+        "sections": sections,
+        "authors": authors,
+        "agencies": agencies,
+        "articles": articles,
+        "preview_link": preview_link,
+    }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "page",
-    ["home", "article", "article in the middle", "section", "tag", "author", "organisation", "search", "search-filtered", "shared_preview"],
+    [
+        "home",
+        "article",
+        "article in the middle",
+        "section",
+        "tag",
+        "author",
+        "organisation",
+        "search",
+        "search-filtered",
+        "shared_preview",
+    ],
 )
 def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_assert_max_num_queries, page):
     urls = {
@@ -84,7 +108,11 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_ass
     if not page.startswith("search"):  # Search results are text only.
         assert "<picture>" in html
     assert busy_newsroom["articles"][0].headline in html or page in {
-        "tag", "organisation", "section", "article in the middle", "shared_preview"
+        "tag",
+        "organisation",
+        "section",
+        "article in the middle",
+        "shared_preview",
     }
     if page.startswith("search"):
         assert len(response.context["page_obj"].object_list) > 1
@@ -157,7 +185,10 @@ def test_query_count_does_not_grow_with_content(
         response = client.get(url)
     # Home: the lead, four top stories, six latest and four of the section; the lists: a page
     # of twenty; search results are text only.
-    assert response.content.decode().count("<picture>") == {"home": 15, "section": 20, "author": 20, "search": 0, "article": 0}[page]
+    assert (
+        response.content.decode().count("<picture>")
+        == {"home": 15, "section": 20, "author": 20, "search": 0, "article": 0}[page]
+    )
 
 
 @pytest.mark.django_db

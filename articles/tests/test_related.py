@@ -123,7 +123,9 @@ class TestNeighboursInSection:
 
 
 class TestArticlePage:
-    def test_shows_breadcrumbs_related_more_from_author_and_neighbours(self, client, make_article, make_section, make_author):
+    def test_shows_breadcrumbs_related_more_from_author_and_neighbours(
+        self, client, make_article, make_section, make_author
+    ):
         world = make_section(name="World", slug="world")
         author = make_author(name="Amina Rahman")
         previous = make_article(headline="Earlier world story", section=world, published_at=hours_ago(20))

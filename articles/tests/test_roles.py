@@ -7,9 +7,10 @@ from articles.roles import ROLES, apply_roles
 
 def held(group_name):
     group = Group.objects.get(name=group_name)
-    return {f"{app_label}.{codename}" for app_label, codename in group.permissions.values_list(
-        "content_type__app_label", "codename"
-    )}
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in group.permissions.values_list("content_type__app_label", "codename")
+    }
 
 
 @pytest.mark.django_db

@@ -161,7 +161,9 @@ def test_open_graph_twitter_and_canonical(client, story):
     assert meta(html, "name", "twitter:image") == [image]
 
 
-def test_preview_of_a_draft_carries_no_structured_data_or_canonical(client, make_article, superuser_client, read_json_ld):
+def test_preview_of_a_draft_carries_no_structured_data_or_canonical(
+    client, make_article, superuser_client, read_json_ld
+):
     draft = make_article(status=Article.Status.DRAFT, published_at=None)
 
     html = superuser_client.get(reverse("articles:preview", args=[draft.pk])).content.decode()

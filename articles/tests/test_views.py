@@ -26,7 +26,7 @@ class TestArticlePage:
 
         assert response.status_code == 200
         html = response.content.decode()
-        assert "<h1 class=\"story__headline\">Kim leaves Russia</h1>" in html
+        assert '<h1 class="story__headline">Kim leaves Russia</h1>' in html
         assert "Drones as a gift." in html
         assert f'href="{author.get_absolute_url()}"' in html
         assert f'href="{agency.get_absolute_url()}"' in html
@@ -146,7 +146,9 @@ class TestHome:
     def test_lead_latest_and_sections(self, client, make_article, make_section):
         world = make_section(name="World", slug="world")
         sport = make_section(name="Sport", slug="sport")
-        older = make_article(headline="Older world story", section=world, published_at=timezone.now() - timedelta(days=2))
+        older = make_article(
+            headline="Older world story", section=world, published_at=timezone.now() - timedelta(days=2)
+        )
         lead = make_article(headline="Newest story", section=sport)
         make_article(headline="Hidden draft", status=Article.Status.DRAFT, published_at=None, section=world)
 

@@ -48,7 +48,10 @@ def article_in(draft_by, reporter, make_article):
 MATRIX = [
     # The reporter: only "Submit for review", and only while it is their draft.
     ("reporter", "draft", "submit", "ok"),
-    *[("reporter", "draft", action, "forbidden") for action in ["send_back", "publish", "schedule", "unpublish", "spike", "restore"]],
+    *[
+        ("reporter", "draft", action, "forbidden")
+        for action in ["send_back", "publish", "schedule", "unpublish", "spike", "restore"]
+    ],
     *[("reporter", "review", action, "forbidden") for action in workflow.TRANSITIONS],
     *[("reporter", "published", action, "forbidden") for action in workflow.TRANSITIONS],
     *[("reporter", "scheduled", action, "forbidden") for action in workflow.TRANSITIONS],
@@ -133,7 +136,11 @@ class TestTheRecord:
         workflow.submit(article, reporter)
         workflow.publish(article, editor)
 
-        history = list(article.transitions.order_by("created_at", "pk").values_list("action", "from_status", "to_status", "user__username", "note"))
+        history = list(
+            article.transitions.order_by("created_at", "pk").values_list(
+                "action", "from_status", "to_status", "user__username", "note"
+            )
+        )
         assert history == [
             ("submit", "draft", "review", "rita", "Ready, I think."),
             ("send_back", "review", "draft", "eddie", "Check the casualty figures."),
@@ -366,7 +373,13 @@ def test_roles_carry_the_workflow_permissions():
     """The data migration gives each role what the workflow asks of it, on every fresh database."""
     editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
     reporters = set(Group.objects.get(name="Reporters").permissions.values_list("codename", flat=True))
-    workflow_codenames = {"submit_article", "publish_article", "send_back_article", "spike_article", "change_any_article"}
+    workflow_codenames = {
+        "submit_article",
+        "publish_article",
+        "send_back_article",
+        "spike_article",
+        "change_any_article",
+    }
     assert workflow_codenames | {"add_correction", "add_previewlink", "change_any_author"} <= editors
     assert "submit_article" in reporters
     assert reporters.isdisjoint(workflow_codenames - {"submit_article"})

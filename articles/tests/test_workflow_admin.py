@@ -79,7 +79,7 @@ class TestChangeForm:
         assert buttons(response) == ["Submit for review"]
         assert 'name="transition" value="submit"' in html
         assert 'value="publish"' not in html
-        assert "State: <strong class=\"workflow-state__value\">Draft</strong>" in html
+        assert 'State: <strong class="workflow-state__value">Draft</strong>' in html
         assert 'name="status"' not in html
         assert 'name="published_at_0"' not in html
 
@@ -88,7 +88,12 @@ class TestChangeForm:
         client.force_login(editor)
         response = client.get(change_url(article))
         html = response.content.decode()
-        for action, label in [("send_back", "Send back"), ("publish", "Publish"), ("schedule", "Schedule"), ("spike", "Spike")]:
+        for action, label in [
+            ("send_back", "Send back"),
+            ("publish", "Publish"),
+            ("schedule", "Schedule"),
+            ("spike", "Spike"),
+        ]:
             assert f'value="{action}" class="workflow-button workflow-button--{action}">{label}</button>' in html
         assert 'name="schedule_at_0"' in html
         assert 'name="transition_note"' in html
@@ -129,7 +134,9 @@ class TestButtons:
         record = article.transitions.get()
         assert (record.user, record.from_status, record.to_status) == (reporter, Status.DRAFT, Status.REVIEW)
 
-    def test_send_back_without_note_is_a_form_error_that_keeps_input(self, client, editor, reporter, draft_by, change_form_data):
+    def test_send_back_without_note_is_a_form_error_that_keeps_input(
+        self, client, editor, reporter, draft_by, change_form_data
+    ):
         article = draft_by(reporter, status=Status.REVIEW)
         before = snapshot(article)
         data = change_form_data(article, headline="Edited while reviewing", transition="send_back", transition_note="")
@@ -161,7 +168,10 @@ class TestButtons:
         article = draft_by(reporter, status=Status.REVIEW)
         when = timezone.localtime(timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
         data = change_form_data(
-            article, transition="schedule", schedule_at_0=when.date().isoformat(), schedule_at_1=when.strftime("%H:%M:%S")
+            article,
+            transition="schedule",
+            schedule_at_0=when.date().isoformat(),
+            schedule_at_1=when.strftime("%H:%M:%S"),
         )
         client.force_login(editor)
         assert client.post(change_url(article), data).status_code == 302
@@ -170,13 +180,20 @@ class TestButtons:
         assert not Article.objects.published().exists()
         assert "scheduled for" in client.get(change_url(article)).content.decode()
 
-    def test_schedule_before_embargo_is_a_form_error(self, client, editor, reporter, draft_by, change_form_data, make_organisation):
+    def test_schedule_before_embargo_is_a_form_error(
+        self, client, editor, reporter, draft_by, change_form_data, make_organisation
+    ):
         lifts = timezone.localtime(timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
-        article = draft_by(reporter, status=Status.REVIEW, embargo_lifts_at=lifts, embargoed_by=make_organisation(name="AFP"))
+        article = draft_by(
+            reporter, status=Status.REVIEW, embargo_lifts_at=lifts, embargoed_by=make_organisation(name="AFP")
+        )
         before = snapshot(article)
         early = lifts - timedelta(days=1)
         data = change_form_data(
-            article, transition="schedule", schedule_at_0=early.date().isoformat(), schedule_at_1=early.strftime("%H:%M:%S")
+            article,
+            transition="schedule",
+            schedule_at_0=early.date().isoformat(),
+            schedule_at_1=early.strftime("%H:%M:%S"),
         )
         client.force_login(editor)
         response = client.post(change_url(article), data)
@@ -184,7 +201,9 @@ class TestButtons:
         assert "embargoed by AFP" in str(response.context["adminform"].form.errors["schedule_at"])
         assert snapshot(article) == before
 
-    def test_editing_the_embargo_in_the_same_press_is_checked(self, client, editor, reporter, draft_by, change_form_data):
+    def test_editing_the_embargo_in_the_same_press_is_checked(
+        self, client, editor, reporter, draft_by, change_form_data
+    ):
         article = draft_by(reporter, status=Status.REVIEW)
         lifts = timezone.localtime(timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
         data = change_form_data(
@@ -269,7 +288,9 @@ class TestCraftedRequests:
         assert client.post(change_url(article), data).status_code == 403
         assert snapshot(article) == before
 
-    def test_reporter_editing_someone_elses_draft_gets_403(self, client, reporter, other_reporter, draft_by, change_form_data):
+    def test_reporter_editing_someone_elses_draft_gets_403(
+        self, client, reporter, other_reporter, draft_by, change_form_data
+    ):
         article = draft_by(other_reporter)
         before = snapshot(article)
         client.force_login(reporter)
@@ -282,7 +303,9 @@ class TestCraftedRequests:
         article = draft_by(reporter)
         before = snapshot(article)
         client.force_login(reporter)
-        assert "publish_selected" not in client.get(CHANGELIST).context["action_form"].fields["action"].choices.__str__()
+        assert (
+            "publish_selected" not in client.get(CHANGELIST).context["action_form"].fields["action"].choices.__str__()
+        )
         response = client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [article.pk], "index": 0})
         assert response.status_code == 403
         assert snapshot(article) == before
@@ -304,7 +327,9 @@ class TestCraftedRequests:
         assert response.status_code == 302
         assert not Article.objects.filter(pk=article.pk).exists()
 
-    def test_editor_cannot_set_the_publication_time_by_hand_either(self, client, editor, make_article, change_form_data):
+    def test_editor_cannot_set_the_publication_time_by_hand_either(
+        self, client, editor, make_article, change_form_data
+    ):
         article = make_article()
         before = snapshot(article)
         data = change_form_data(article, published_at_0="2030-01-01", published_at_1="12:00:00")
@@ -314,13 +339,17 @@ class TestCraftedRequests:
 
 
 class TestBulkActions:
-    def test_editor_publishes_selected_through_the_workflow(self, client, editor, reporter, draft_by, make_organisation):
+    def test_editor_publishes_selected_through_the_workflow(
+        self, client, editor, reporter, draft_by, make_organisation
+    ):
         ready = draft_by(reporter, status=Status.REVIEW)
         embargoed = draft_by(reporter, status=Status.REVIEW, embargo_lifts_at=timezone.now() + timedelta(hours=3))
         client.force_login(editor)
 
         response = client.post(
-            CHANGELIST, {"action": "publish_selected", "_selected_action": [ready.pk, embargoed.pk], "index": 0}, follow=True
+            CHANGELIST,
+            {"action": "publish_selected", "_selected_action": [ready.pk, embargoed.pk], "index": 0},
+            follow=True,
         )
 
         assert list(Article.objects.published()) == [ready]
@@ -356,7 +385,9 @@ class TestChangelist:
 
 
 class TestNewsdesk:
-    def test_editor_lands_on_review_queue_oldest_first_and_scheduled(self, client, editor, reporter, draft_by, make_article):
+    def test_editor_lands_on_review_queue_oldest_first_and_scheduled(
+        self, client, editor, reporter, draft_by, make_article
+    ):
         from articles import workflow
 
         first = draft_by(reporter, headline="Submitted first")
@@ -386,7 +417,9 @@ class TestNewsdesk:
         assert "Otto" not in html
         assert "Waiting for review" not in html
 
-    def test_desk_queries_do_not_grow_with_stories(self, client, editor, reporter, draft_by, django_assert_max_num_queries):
+    def test_desk_queries_do_not_grow_with_stories(
+        self, client, editor, reporter, draft_by, django_assert_max_num_queries
+    ):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 

@@ -46,7 +46,12 @@ def test_logo_keeps_its_transparency(superuser_client):
     Image.new("RGBA", (30, 30), (255, 0, 0, 0)).save(buffer, "PNG")
     response = superuser_client.post(
         reverse("admin:authors_organisation_add"),
-        {"name": "TASS", "slug": "tass", "kind": "news_agency", "logo": SimpleUploadedFile("logo.png", buffer.getvalue())},
+        {
+            "name": "TASS",
+            "slug": "tass",
+            "kind": "news_agency",
+            "logo": SimpleUploadedFile("logo.png", buffer.getvalue()),
+        },
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -59,7 +64,12 @@ def test_logo_keeps_its_transparency(superuser_client):
 def test_a_file_that_is_not_an_image_is_refused_with_a_message(superuser_client):
     response = superuser_client.post(
         reverse("admin:authors_organisation_add"),
-        {"name": "TASS", "slug": "tass", "kind": "news_agency", "logo": SimpleUploadedFile("logo.png", b"not a picture")},
+        {
+            "name": "TASS",
+            "slug": "tass",
+            "kind": "news_agency",
+            "logo": SimpleUploadedFile("logo.png", b"not a picture"),
+        },
     )
 
     assert response.status_code == 200

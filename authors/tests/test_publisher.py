@@ -57,7 +57,9 @@ def test_article_page_looks_the_publisher_up_once(client, make_article, make_org
     with CaptureQueriesContext(connection) as queries:
         html = client.get(make_article().get_absolute_url()).content.decode()
     assert "published by" in html and '"name": "News Hour"' in html
-    lookups = [query for query in queries.captured_queries if 'WHERE "authors_organisation"."is_publisher"' in query["sql"]]
+    lookups = [
+        query for query in queries.captured_queries if 'WHERE "authors_organisation"."is_publisher"' in query["sql"]
+    ]
     assert len(lookups) == 1
 
 
@@ -120,9 +122,7 @@ class TestReadersSeeThePublisher:
         assert "Corrections policy" not in footer
 
     def test_publisher_page_lists_policies_and_carries_them_in_json_ld(self, client, make_organisation, read_json_ld):
-        news_hour = make_organisation(
-            name="News Hour", kind=Organisation.Kind.PUBLISHER, is_publisher=True, **POLICIES
-        )
+        news_hour = make_organisation(name="News Hour", kind=Organisation.Kind.PUBLISHER, is_publisher=True, **POLICIES)
 
         html = client.get(news_hour.get_absolute_url()).content.decode()
 

@@ -6,11 +6,17 @@ from articles.models import Article
 
 @pytest.mark.django_db
 class TestAuthorPage:
-    def test_shows_bio_affiliations_and_published_stories(self, client, make_author, make_affiliation, make_organisation, make_article):
-        author = make_author(name="Mridha Shihab Mahmud", job_title="Photojournalist", bio="First paragraph.\n\nSecond paragraph.")
+    def test_shows_bio_affiliations_and_published_stories(
+        self, client, make_author, make_affiliation, make_organisation, make_article
+    ):
+        author = make_author(
+            name="Mridha Shihab Mahmud", job_title="Photojournalist", bio="First paragraph.\n\nSecond paragraph."
+        )
         society = make_organisation(name="Mymensingh Film & Photography Society", slug="mfps")
         make_affiliation(author=author, organisation=society, role="Chief respondent person")
-        make_affiliation(author=author, organisation=make_organisation(name="Old Paper"), role="Intern", is_current=False)
+        make_affiliation(
+            author=author, organisation=make_organisation(name="Old Paper"), role="Intern", is_current=False
+        )
         make_article(headline="Published piece", authors=[author])
         make_article(headline="Draft piece", authors=[author], status=Article.Status.DRAFT, published_at=None)
 
@@ -40,7 +46,9 @@ class TestOrganisationPage:
         tass = make_organisation(name="TASS", short_name="TASS", description="Russian state news agency.")
         affiliation = make_affiliation(organisation=tass, role="Correspondent")
         make_article(headline="Cites TASS", sources=[tass])
-        make_article(headline="Scheduled citing", sources=[tass], published_at=timezone.now() + timezone.timedelta(days=1))
+        make_article(
+            headline="Scheduled citing", sources=[tass], published_at=timezone.now() + timezone.timedelta(days=1)
+        )
         make_article(headline="Cites nobody")
 
         response = client.get(tass.get_absolute_url())

@@ -1,10 +1,8 @@
 import pytest
-
-from articles.tests.forms import change_form_data
 from django.urls import reverse
 
 from articles.models import Article
-from articles.tests.test_admin import article_form_data
+from articles.tests.forms import change_form_data
 from comments.models import Comment
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
@@ -82,7 +80,9 @@ class TestModeration:
 
 def change_article(client, article, **overrides):
     """Post the article's change form as it stands, with `overrides`; None leaves a field out."""
-    return client.post(reverse("admin:articles_article_change", args=[article.pk]), change_form_data(article, **overrides))
+    return client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), change_form_data(article, **overrides)
+    )
 
 
 @pytest.mark.django_db

@@ -11,8 +11,8 @@ from taggit.models import Tag, TaggedItem
 from articles import workflow
 from articles.models import Article, ArticleTransition, Byline, Section
 from authors.models import Affiliation, Author, Organisation
-from editing.models import Revision
 from demo.stories import read_data
+from editing.models import Revision
 from photos.models import Photo, Rendition
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,12 @@ def test_sections_in_order():
     load_demo("--no-samples")
 
     assert list(Section.objects.values_list("name", flat=True)) == [
-        "World", "Politics", "Business", "Science", "Culture", "Sport",
+        "World",
+        "Politics",
+        "Business",
+        "Science",
+        "Culture",
+        "Sport",
     ]
 
 
@@ -169,7 +174,12 @@ def test_sample_stories_share_one_marked_sample_photo_per_section():
     for photo in photos:
         assert photo.credit == "Sample image generated for the demo"
         assert sorted(photo.renditions.values_list("format", "width")) == [
-            ("jpeg", 480), ("jpeg", 960), ("jpeg", 1600), ("webp", 480), ("webp", 960), ("webp", 1600),
+            ("jpeg", 480),
+            ("jpeg", 960),
+            ("jpeg", 1600),
+            ("webp", 480),
+            ("webp", 960),
+            ("webp", 1600),
         ]
     samples = Article.objects.filter(slug__startswith="sample-story").select_related("section", "photo")
     assert not samples.filter(photo=None).exists()
@@ -262,13 +272,18 @@ def test_the_reporters_stories_were_submitted_by_the_reporter_and_one_sent_back_
 
 def test_every_transition_is_a_call_to_the_workflow(monkeypatch):
     calls = []
+
+    def spy_on(name):
+        function = getattr(workflow, name)
+
+        def spy(article, user, *args, **kwargs):
+            calls.append(name)
+            return function(article, user, *args, **kwargs)
+
+        return spy
+
     for name in ("submit", "send_back", "publish"):
-
-        def spy(article, user, *args, _name=name, _function=getattr(workflow, name), **kwargs):
-            calls.append(_name)
-            return _function(article, user, *args, **kwargs)
-
-        monkeypatch.setattr(workflow, name, spy)
+        monkeypatch.setattr(workflow, name, spy_on(name))
     load_demo()
 
     assert Counter(calls) == {"publish": 61, "submit": 2, "send_back": 1}

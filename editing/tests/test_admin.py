@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Byline
+from articles.models import Article
 from articles.tests.forms import change_form_data
 from editing.forms import ConflictCheckedForm
 from editing.models import ArticlePresence, Autosave, Revision
@@ -181,7 +181,9 @@ class TestConcurrentEditing:
 
     def test_form_without_the_version_is_refused_with_a_message(self, login, make_article):
         article = make_article(headline="Original")
-        response = login("bob").post(change_url(article), change_form_data(article, headline="Bob's", loaded_version=None))
+        response = login("bob").post(
+            change_url(article), change_form_data(article, headline="Bob's", loaded_version=None)
+        )
         assert response.status_code == 200
         assert "did not say which version" in errors_of(response)[0]
         assert Article.objects.get(pk=article.pk).headline == "Original"
@@ -336,7 +338,12 @@ class TestAutosave:
         assert response.status_code == 200
         assert response.json()["saved"].startswith("Draft kept at")
         autosave = Autosave.objects.get()
-        assert (autosave.user, autosave.headline, autosave.body, autosave.version) == (client.user, "Typed", "<p>B</p>", 1)
+        assert (autosave.user, autosave.headline, autosave.body, autosave.version) == (
+            client.user,
+            "Typed",
+            "<p>B</p>",
+            1,
+        )
         assert Article.objects.values("version", "updated_at", "headline").get(pk=article.pk) == before
         assert not Revision.objects.exists()
 
@@ -344,7 +351,9 @@ class TestAutosave:
         article = make_article()
         client = login("rita")
         for headline in ("One", "Two"):
-            client.post(autosave_url(article), {"loaded_version": 1, "headline": headline, "standfirst": "", "body": ""})
+            client.post(
+                autosave_url(article), {"loaded_version": 1, "headline": headline, "standfirst": "", "body": ""}
+            )
         assert list(Autosave.objects.values_list("headline", flat=True)) == ["Two"]
 
     def test_ping_without_text_only_refreshes_presence_and_reports_others_and_newer_saves(self, login, make_article):
@@ -375,12 +384,18 @@ class TestAutosave:
         bad = rita.post(autosave_url(article), {"loaded_version": "x", "headline": "y" * 300})
         assert bad.status_code == 400
         assert set(bad.json()["errors"]) == {"loaded_version", "headline"}
-        assert rita.post(reverse("admin:articles_article_autosave", args=[99999]), {"loaded_version": 1}).status_code == 404
+        assert (
+            rita.post(reverse("admin:articles_article_autosave", args=[99999]), {"loaded_version": 1}).status_code
+            == 404
+        )
 
     def test_reopening_offers_the_autosave_and_restoring_fills_the_form(self, login, make_article):
         article = make_article(headline="Stored headline")
         client = login("rita")
-        client.post(autosave_url(article), {"loaded_version": 1, "headline": "Unsaved headline", "standfirst": "", "body": "<p>Unsaved.</p>"})
+        client.post(
+            autosave_url(article),
+            {"loaded_version": 1, "headline": "Unsaved headline", "standfirst": "", "body": "<p>Unsaved.</p>"},
+        )
 
         offer = client.get(change_url(article)).content.decode()
         assert "You have unsaved changes from" in offer

@@ -70,9 +70,8 @@ class TestNoLostUpdate:
         taken = make_article(slug="taken")
         article = make_article()
         article.slug = taken.slug
-        with pytest.raises(IntegrityError):
-            with transaction.atomic():
-                article.save()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            article.save()
         assert article.version == 1
         assert Article.objects.get(pk=article.pk).version == 1
 

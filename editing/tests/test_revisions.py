@@ -36,7 +36,10 @@ class TestRecordRevision:
         assert data["headline"] == "Kim leaves Russia"
         assert data["body"] == "<p>Kim Jong Un left.</p><p>He took drones.</p>"
         assert data["section"]["name"] == "World"
-        assert [(b["name"], b["role"]) for b in data["bylines"]] == [("Jane Doe", ""), ("Joe Bloggs", "Additional reporting")]
+        assert [(b["name"], b["role"]) for b in data["bylines"]] == [
+            ("Jane Doe", ""),
+            ("Joe Bloggs", "Additional reporting"),
+        ]
         assert data["tags"] == ["North Korea", "Russia"]
         assert [s["name"] for s in data["sources"]] == ["TASS"]
         assert data["status"] == "published"
@@ -64,7 +67,9 @@ class TestRecordRevision:
 
 @pytest.mark.django_db
 class TestRestore:
-    def test_restore_brings_back_content_as_a_new_revision_and_destroys_nothing(self, story, make_user, make_author, make_organisation):
+    def test_restore_brings_back_content_as_a_new_revision_and_destroys_nothing(
+        self, story, make_user, make_author, make_organisation
+    ):
         old = record_revision(story, make_user(username="reporter"))
         story.headline = "Rewritten headline"
         story.body = "<p>All new.</p>"
@@ -165,7 +170,13 @@ class TestRestore:
 class TestDiff:
     def test_body_html_becomes_lines_of_text(self):
         html = '<h2>Title</h2><p>One <strong>two</strong> &amp; three.</p><ul><li>a</li><li>b</li></ul><p><a href="https://x.org/">link</a></p>'
-        assert html_to_lines(html, with_links=True) == ["Title", "One two & three.", "• a", "• b", "link <https://x.org/>"]
+        assert html_to_lines(html, with_links=True) == [
+            "Title",
+            "One two & three.",
+            "• a",
+            "• b",
+            "link <https://x.org/>",
+        ]
 
     def test_changed_words_are_marked_within_a_line(self):
         [line] = diff_lines(["Kim left Russia by train."], ["Kim left Russia by plane."])

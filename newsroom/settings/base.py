@@ -137,14 +137,14 @@ STORAGES = {
 
 # Uploads larger than these are refused with a form error; the pixel limit also
 # guards against decompression bombs before Pillow decodes a whole image.
-NEWSROOM_MAX_IMAGE_BYTES = int(os.environ.get("NEWSROOM_MAX_IMAGE_BYTES", 10 * 1024 * 1024))
-NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", 40_000_000))
+NEWSROOM_MAX_IMAGE_BYTES = int(os.environ.get("NEWSROOM_MAX_IMAGE_BYTES", str(10 * 1024 * 1024)))
+NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", "40000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 
 # How often an open article change form sends its unsaved text to the server.
-NEWSROOM_AUTOSAVE_SECONDS = int(os.environ.get("NEWSROOM_AUTOSAVE_SECONDS", 30))
+NEWSROOM_AUTOSAVE_SECONDS = int(os.environ.get("NEWSROOM_AUTOSAVE_SECONDS", "30"))
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -152,9 +152,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # counted in the default cache (shared between processes only if the cache is).
 # Commenters' IP addresses are kept ADDRESS_DAYS days for moderation, then
 # `manage.py forget_comment_addresses` blanks them.
-NEWSROOM_COMMENT_RATE_LIMIT = int(os.environ.get("NEWSROOM_COMMENT_RATE_LIMIT", 5))
-NEWSROOM_COMMENT_RATE_WINDOW = int(os.environ.get("NEWSROOM_COMMENT_RATE_WINDOW", 600))
-NEWSROOM_COMMENT_ADDRESS_DAYS = int(os.environ.get("NEWSROOM_COMMENT_ADDRESS_DAYS", 30))
+NEWSROOM_COMMENT_RATE_LIMIT = int(os.environ.get("NEWSROOM_COMMENT_RATE_LIMIT", "5"))
+NEWSROOM_COMMENT_RATE_WINDOW = int(os.environ.get("NEWSROOM_COMMENT_RATE_WINDOW", "600"))
+NEWSROOM_COMMENT_ADDRESS_DAYS = int(os.environ.get("NEWSROOM_COMMENT_ADDRESS_DAYS", "30"))
 
 LOGIN_URL = "admin:login"
 

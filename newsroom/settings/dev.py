@@ -1,6 +1,6 @@
 """Settings for running on a developer's machine: DEBUG on unless told otherwise."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env_bool, secret_key
 
 DEBUG = env_bool("DEBUG", True)

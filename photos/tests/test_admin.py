@@ -57,7 +57,12 @@ class TestAddPhoto:
         assert (photo.photographer, photo.source_organisation) == (photographer, agency)
         assert photo.credit_line == "Jane Doe/Reuters"
         assert sorted(photo.renditions.values_list("format", "width")) == [
-            ("jpeg", 480), ("jpeg", 960), ("jpeg", 1200), ("webp", 480), ("webp", 960), ("webp", 1200),
+            ("jpeg", 480),
+            ("jpeg", 960),
+            ("jpeg", 1200),
+            ("webp", 480),
+            ("webp", 960),
+            ("webp", 1200),
         ]
 
     def test_missing_alt_text_is_refused_and_input_kept(self, login_as):

@@ -38,8 +38,12 @@ def test_renditions_have_the_expected_sizes_and_formats(make_photo):
     photo = make_photo(size=(2400, 1600))
 
     assert sizes(photo) == [
-        ("jpeg", 480, 320), ("jpeg", 960, 640), ("jpeg", 1600, 1067),
-        ("webp", 480, 320), ("webp", 960, 640), ("webp", 1600, 1067),
+        ("jpeg", 480, 320),
+        ("jpeg", 960, 640),
+        ("jpeg", 1600, 1067),
+        ("webp", 480, 320),
+        ("webp", 960, 640),
+        ("webp", 1600, 1067),
     ]
     for rendition in photo.renditions.all():
         image, _ = opened(rendition)

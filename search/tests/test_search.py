@@ -236,8 +236,30 @@ class TestSearchPage:
 
     @pytest.mark.parametrize(
         "query",
-        ['"', "AND", "OR", "*", "NEAR(", "NEAR(a b", "-", "'", "%", "\\", "zeppelin:", "^x", "a AND", "NOT zeppelin",
-         "日本語のニュース", "Zürich café", "🙂", "\x01", "((", '"unclosed zeppelin', "-zeppelin", "the"],
+        [
+            '"',
+            "AND",
+            "OR",
+            "*",
+            "NEAR(",
+            "NEAR(a b",
+            "-",
+            "'",
+            "%",
+            "\\",
+            "zeppelin:",
+            "^x",
+            "a AND",
+            "NOT zeppelin",
+            "日本語のニュース",
+            "Zürich café",
+            "🙂",
+            "\x01",
+            "((",
+            '"unclosed zeppelin',
+            "-zeppelin",
+            "the",
+        ],
     )
     def test_odd_queries_give_a_normal_page(self, client, make_article, query):
         make_article(headline="Zeppelin over Zürich", body="<p>The NEAR future and more.</p>")

@@ -58,7 +58,9 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_terminal_summary(terminalreporter, config):
     if missing := config.stash.get(SKIPPED_BECAUSE, ""):
-        terminalreporter.write_line(f"Browser tests skipped: {missing}. `make test` installs what they need and runs them.")
+        terminalreporter.write_line(
+            f"Browser tests skipped: {missing}. `make test` installs what they need and runs them."
+        )
 
 
 @pytest.fixture(scope="session")

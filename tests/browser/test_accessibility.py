@@ -53,7 +53,5 @@ def test_reader_pages_pass_axe(demo_newsroom, new_page, screenshot_dir, viewport
 def test_axe_finds_a_planted_violation(demo_newsroom, page):
     """Show that the check can fail: an image without alt text is a critical violation."""
     page.goto("/")
-    page.evaluate(
-        "() => document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/static/x.png\">')"
-    )
+    page.evaluate("() => document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/static/x.png\">')")
     assert any("image-alt" in line for line in blocking_violations(page))

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from editing.models import Autosave
 from articles.tests.factories import ArticleFactory
 from authors.tests.factories import UserFactory
+from editing.models import Autosave
 
 PASSWORD = "correct horse battery staple"
 

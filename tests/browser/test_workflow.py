@@ -50,13 +50,12 @@ def press(page, label):
     page.wait_for_load_state()
 
 
-# The roles come from a data migration; serialized_rollback (see migrated_data in
+# The roles are granted after migrate (articles.roles); serialized_rollback (see migrated_data in
 # conftest.py) brings them back after other transactional tests have emptied the tables.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_story_from_draft_to_readers(page, new_page, screenshot_dir, monkeypatch):
-    from django.contrib.auth.models import Group, Permission; from django.db import connection; c = getattr(connection, "_test_serialized_contents", ""); print("DEBUG", len(c), c.count("auth.group"), list(Group.objects.values_list("name", "permissions__codename"))[:5], Permission.objects.count())
     SectionFactory(name="Local", slug="local")
-    editor = UserFactory(username="eddie", first_name="Eddie", last_name="Editor", groups=["Editors"])
+    UserFactory(username="eddie", first_name="Eddie", last_name="Editor", groups=["Editors"])
     reporter = UserFactory(username="rita", groups=["Reporters"])
     rita = AuthorFactory(name="Rita Reporter", user=reporter)
     other = ArticleFactory(
@@ -125,7 +124,10 @@ def test_story_from_draft_to_readers(page, new_page, screenshot_dir, monkeypatch
     scheduled = Article.objects.get(headline=HEADLINE)
     assert scheduled.published_at > timezone.now()
     assert [record.action for record in scheduled.transitions.order_by("created_at", "pk")] == [
-        "submit", "send_back", "submit", "schedule",
+        "submit",
+        "send_back",
+        "submit",
+        "schedule",
     ]
 
     # An anonymous reader sees the published story, not the scheduled one.

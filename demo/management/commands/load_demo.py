@@ -68,9 +68,9 @@ class Command(BaseCommand):
                 self.load_story(story, sections, organisations, authors, photos, users)
             # Demo stories have not been edited since they were published; without this,
             # every rerun would mark them "Updated" on the reader's page.
-            Article.objects.filter(
-                slug__in=[story["slug"] for story in stories], published_at__isnull=False
-            ).update(updated_at=F("published_at"))
+            Article.objects.filter(slug__in=[story["slug"] for story in stories], published_at__isnull=False).update(
+                updated_at=F("published_at")
+            )
         self.report(user_specs, passwords, len(sections), len(authors), len(stories) - 1)
 
     def load_users(self, specs):
