@@ -249,7 +249,9 @@ class ArticleAdmin(admin.ModelAdmin):
         1. its bylines, tags, sources, corrections and preview links;
         2. `article_edited`, on which the editing app records the revision;
         3. the workflow button's transition, on the article as saved with its bylines.
-        All of it is one transaction: a refusal anywhere saves nothing.
+        Django runs the whole save in one transaction. The form has checked the transition
+        already, so only a colleague's change in between makes it fail here; the save then
+        stands and the message says why the transition did not.
         """
         super().save_related(request, form, formsets, change)
         article_edited.send(sender=Article, article=form.instance, user=request.user, created=not change)
