@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev browser migrate demo check clean
+.PHONY: run test lint install install-dev browser services migrate demo check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 13), "Newsroom needs Python 3.13 or newer; set PYTHON=/path/to/python3.13"'
@@ -62,8 +62,16 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: check browser
-	NEWSROOM_BROWSER_TESTS=required $(BIN)/python -m pytest
+# The Redis cache tests start Debian's redis-server on a free loopback port themselves.
+services:
+	@if ! command -v redis-server >/dev/null; then \
+		echo "Installing redis-server for the cache tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
+	fi
+
+test: check browser services
+	NEWSROOM_BROWSER_TESTS=required NEWSROOM_SERVICE_TESTS=required $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules

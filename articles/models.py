@@ -139,6 +139,17 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("published_at", "pk")
         )
 
+    def next_visibility_change(self):
+        """Return the next time at which readers' view of these articles changes by itself, or None."""
+        now = timezone.now()
+        published = self.filter(status=Article.Status.PUBLISHED)
+        # Three small index lookups rather than one aggregate that would read every story.
+        times = [
+            published.filter(**{f"{field}__gt": now}).order_by(field).values_list(field, flat=True).first()
+            for field in ("published_at", "embargo_lifts_at", "expires_at")
+        ]
+        return min(filter(None, times), default=None)
+
     def owned_by(self, user):
         """Return the articles `user` created or has a byline on."""
         if not user.is_authenticated:
@@ -374,7 +385,14 @@ class Article(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "published_at"], name="article_status_published")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_published"),
+            # Few stories carry an embargo or an expiry; the page cache asks for the next one.
+            models.Index(
+                fields=["embargo_lifts_at"], condition=Q(embargo_lifts_at__isnull=False), name="article_embargo_lifts"
+            ),
+            models.Index(fields=["expires_at"], condition=Q(expires_at__isnull=False), name="article_expires"),
+        ]
         permissions = [
             ("submit_article", _("Can submit articles for review")),
             ("publish_article", _("Can publish, schedule and unpublish articles")),

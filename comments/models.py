@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from .signals import comments_moderated
+
 # Long enough for a considered reply, short enough to read on a phone.
 TEXT_MAX_LENGTH = 3000
 
@@ -21,7 +23,9 @@ class CommentQuerySet(models.QuerySet):
 
     def moderate(self, status, user):
         """Set the status of these comments, recording who decided and when; return how many changed."""
-        return self.update(status=status, moderated_by=user, moderated_at=timezone.now())
+        changed = self.update(status=status, moderated_by=user, moderated_at=timezone.now())
+        comments_moderated.send(sender=self.model, comments=self, status=status)
+        return changed
 
     def forget_addresses(self, older_than_days):
         """Blank the IP address and browser of comments posted more than `older_than_days` ago."""

@@ -1,6 +1,9 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import CreateView
 
 from articles.models import Article
@@ -9,6 +12,7 @@ from articles.views import render_article_page
 from . import throttle
 from .forms import CommentForm
 from .models import Comment
+from .origin import is_cross_site
 
 USER_AGENT_MAX_LENGTH = Comment._meta.get_field("user_agent").max_length
 
@@ -17,6 +21,12 @@ CLOSED = _("Comments are closed on this story, so your comment was not posted.")
 TOO_MANY = _("You have posted several comments in a short time. Please wait a few minutes, then send this one again.")
 
 
+CROSS_SITE = _("Comments can only be posted from the story's own page on this site.")
+
+
+# The article page carries no CSRF token, so that it sets no cookie and can be cached
+# for every reader; is_cross_site() refuses posts from other sites' pages instead.
+@method_decorator(csrf_exempt, name="dispatch")
 class CommentCreateView(CreateView):
     """Take a reader's comment on a published story; it waits for a moderator."""
 
@@ -31,6 +41,8 @@ class CommentCreateView(CreateView):
         return redirect(self.get_article())
 
     def post(self, request, *args, **kwargs):
+        if is_cross_site(request):
+            raise PermissionDenied(CROSS_SITE)
         if not self.get_article().accepts_comments():
             messages.error(request, CLOSED)
             return redirect(self.article)

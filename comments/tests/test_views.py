@@ -51,17 +51,41 @@ class TestPosting:
         assert client.get(reverse("comments:post", args=[article.pk + 1])).status_code == 404
         assert not Comment.objects.exists()
 
-    def test_csrf_token_is_required(self, make_article):
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {"Sec-Fetch-Site": "cross-site"},
+            {"Sec-Fetch-Site": "same-site"},
+            {"Origin": "https://elsewhere.example"},
+            {"Origin": "null"},
+        ],
+        ids=["cross-site", "same-site", "other-origin", "opaque-origin"],
+    )
+    def test_a_post_from_another_sites_page_is_refused(self, make_article, headers):
         article = make_article()
         client = Client(enforce_csrf_checks=True)
         data = {"name": "Jane", "email": "jane@example.net", "text": "Hello"}
 
-        assert client.post(reverse("comments:post", args=[article.pk]), data).status_code == 403
+        response = client.post(reverse("comments:post", args=[article.pk]), data, headers=headers)
+
+        assert response.status_code == 403
+        assert "only be posted from the story" in response.content.decode()
         assert not Comment.objects.exists()
 
+    @pytest.mark.parametrize(
+        "headers",
+        [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://testserver"}, {}],
+        ids=["same-origin", "own-origin", "no-browser-headers"],
+    )
+    def test_a_post_from_the_story_page_needs_no_csrf_cookie(self, make_article, headers):
+        article = make_article()
+        client = Client(enforce_csrf_checks=True)
         page = client.get(article.get_absolute_url())
-        token = page.context["csrf_token"]
-        response = client.post(reverse("comments:post", args=[article.pk]), {**data, "csrfmiddlewaretoken": token})
+        assert not page.cookies
+        data = {"name": "Jane", "email": "jane@example.net", "text": "Hello"}
+
+        response = client.post(reverse("comments:post", args=[article.pk]), data, headers=headers)
+
         assert response.status_code == 302
         assert Comment.objects.count() == 1
 
@@ -229,7 +253,6 @@ class TestDisplay:
         html = client.get(make_article().get_absolute_url()).content.decode()
         assert "No comments yet" in html
         assert 'class="comment-form"' in html
-        assert 'name="csrfmiddlewaretoken"' in html
 
     def test_html_is_escaped_and_links_are_not_clickable(self, client, make_comment):
         comment = make_comment(

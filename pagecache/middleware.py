@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import has_vary_header, patch_cache_control
+
+from .state import current_generation
+
+# Cookies that mean the page may differ for this visitor: a login, or a message such as
+# "Thanks for your comment" waiting to be shown.
+PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
+UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
+
+
+def is_anonymous_read(request):
+    """Tell whether `request` is a reader's plain GET, whose answer is the same for every reader."""
+    return request.method == "GET" and not PERSONAL_COOKIES.intersection(request.COOKIES)
+
+
+def is_shareable(response):
+    """Tell whether a response may be kept and served to every reader."""
+    directives = {part.split("=")[0].strip().lower() for part in response.get("Cache-Control", "").split(",")}
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not has_vary_header(response, "Cookie")
+        and not directives & UNCACHEABLE_DIRECTIVES
+    )
+
+
+class PageCacheMiddleware:
+    """
+    Serve anonymous readers whole pages from the cache, and tell browsers and CDNs how
+    long they may keep them. Staff, previews and anything personal are never cached:
+    such responses are marked private instead. See pagecache.state for when pages go.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.NEWSROOM_PAGE_CACHE_SECONDS
+        if not limit:
+            return self.get_response(request)
+        if not is_anonymous_read(request):
+            return self.private(self.get_response(request))
+        generation = current_generation()
+        key = generation.key_for(request)
+        if (response := cache.get(key)) is not None:
+            return response
+        response = self.get_response(request)
+        if not is_shareable(response):
+            return self.private(response)
+        seconds = generation.seconds_left(limit)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=min(seconds, settings.NEWSROOM_BROWSER_CACHE_SECONDS),
+            s_maxage=seconds,
+            stale_while_revalidate=settings.NEWSROOM_STALE_SECONDS,
+        )
+        # Lets a CDN that understands surrogate keys purge our pages, and only them, at once.
+        response["Surrogate-Key"] = "newsroom-pages"
+        cache.set(key, response, seconds)
+        return response
+
+    @staticmethod
+    def private(response):
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True)
+        return response

@@ -1,0 +1,56 @@
+"""Purge the cached pages whenever something readers see changes."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from articles.models import Article, ArticleTransition, Byline, Correction, Section
+from authors.models import Affiliation, Author, AuthorLink, Organisation
+from comments.models import Comment
+from comments.signals import comments_moderated
+from photos.models import Photo
+
+from .state import purge
+
+# Every row of these shows on some reader page, or changes what a page links to.
+SHOWN_TO_READERS = [Section, Byline, Correction, Author, AuthorLink, Affiliation, Organisation, Photo]
+
+
+def purge_pages(sender, **kwargs):
+    purge()
+
+
+for model in SHOWN_TO_READERS:
+    post_save.connect(purge_pages, sender=model, dispatch_uid=f"pagecache.saved.{model._meta.label}")
+    post_delete.connect(purge_pages, sender=model, dispatch_uid=f"pagecache.deleted.{model._meta.label}")
+
+
+@receiver(post_save, sender=Article, dispatch_uid="pagecache.article_saved")
+def purge_for_article(sender, instance, **kwargs):
+    """Purge when a published (or scheduled) story is saved; drafts show nowhere."""
+    if instance.has_public_address():
+        purge()
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="pagecache.article_deleted")
+def purge_for_deleted_article(sender, instance, **kwargs):
+    purge()
+
+
+@receiver(post_save, sender=ArticleTransition, dispatch_uid="pagecache.transition")
+def purge_for_transition(sender, instance, created, **kwargs):
+    """Purge when a story goes public or stops being so (publish, schedule, unpublish)."""
+    if created and "published" in (instance.from_status, instance.to_status):
+        purge()
+
+
+@receiver(post_save, sender=Comment, dispatch_uid="pagecache.comment_saved")
+def purge_for_comment(sender, instance, **kwargs):
+    """Purge when an approved comment is saved; pending ones show nowhere."""
+    if instance.status == Comment.Status.APPROVED:
+        purge()
+
+
+@receiver(post_delete, sender=Comment, dispatch_uid="pagecache.comment_deleted")
+@receiver(comments_moderated, dispatch_uid="pagecache.comments_moderated")
+def purge_for_moderation(sender, **kwargs):
+    purge()
