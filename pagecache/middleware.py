@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.cache import has_vary_header, patch_cache_control
+from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
 
 from .state import current_generation
 
@@ -60,6 +60,8 @@ class PageCacheMiddleware:
         )
         # Lets a CDN that understands surrogate keys purge our pages, and only them, at once.
         response["Surrogate-Key"] = "newsroom-pages"
+        # Hashed once here rather than by ConditionalGetMiddleware on every hit.
+        set_response_etag(response)
         cache.set(key, response, seconds)
         return response
 
