@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev browser services migrate demo check clean
+.PHONY: run serve test lint install install-dev browser services migrate demo check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 13), "Newsroom needs Python 3.13 or newer; set PYTHON=/path/to/python3.13"'
@@ -34,6 +34,21 @@ run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Production: the settings in newsroom/settings/prod.py for every step, so that migrate,
+# collectstatic and gunicorn agree. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+serve: export DJANGO_SETTINGS_MODULE = newsroom.settings.prod
+serve: install
+	@for name in SECRET_KEY ALLOWED_HOSTS DATABASE_URL; do \
+		if [ -z "$$(printenv $$name)" ]; then \
+			echo "make serve needs $$name in the environment; see \"Running in production\" in the README." >&2; exit 1; \
+		fi; \
+	done
+	$(BIN)/python manage.py check --deploy  # Warnings are shown; `make check` (CI) fails on them.
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	-$(BIN)/python manage.py build_renditions  # Reports photos it cannot read without stopping the server.
+	exec $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi
+
 # The browser tests drive Debian's Chromium; Playwright's own browser download is not used.
 CHROMIUM ?= /usr/bin/chromium
 # axe-core, the accessibility checker the browser tests inject into pages, comes
@@ -57,6 +72,8 @@ node_modules/.installed: package.json package-lock.json
 check: install-dev
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=newsroom.settings.prod SECRET_KEY=deploy-check-only-$$(date +%s%N)-not-a-real-secret-key-0123456789 \
+		ALLOWED_HOSTS=news.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -5,14 +5,16 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ThrottledAuthenticationForm
 from articles.sitemaps import ArticleSitemap, NewsSitemap, SectionSitemap, TagSitemap
 from authors.sitemaps import AuthorSitemap, OrganisationSitemap
 
-from .views import RobotsView
+from .views import HealthView, RobotsView
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom admin")
 admin.site.index_title = _("Newsdesk")
+admin.site.login_form = ThrottledAuthenticationForm
 
 SITEMAPS = {
     "articles": ArticleSitemap,
@@ -26,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("healthz", HealthView.as_view(), name="healthz"),
     path(
         "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap_index"
     ),

@@ -1,6 +1,17 @@
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views import View
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
+
+logger = logging.getLogger(__name__)
 
 
 def sharing_context(request, path, image=None, structured_data=None):
@@ -64,3 +75,46 @@ class RobotsView(TemplateView):
             disallowed_paths=[reverse("admin:index")],
             **kwargs,
         )
+
+
+def database_answers():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
+
+
+def cache_answers():
+    token = secrets.token_hex(8)
+    cache.set("healthz:probe", token, timeout=10)
+    return cache.get("healthz:probe") == token
+
+
+def storage_answers():
+    default_storage.exists("healthz-probe")
+    return True
+
+
+class HealthView(View):
+    """
+    Answer 200 when the database, the cache and the media storage all answer, else 503
+    naming the parts that do not; for load balancers and uptime checks. Never cached,
+    and it names no host, address or error.
+    """
+
+    checks = {"database": database_answers, "cache": cache_answers, "storage": storage_answers}
+
+    def get(self, request):
+        failing = [name for name, answers in self.checks.items() if not self.passes(name, answers)]
+        response = JsonResponse(
+            {"status": "failing" if failing else "ok", "failing": failing}, status=503 if failing else 200
+        )
+        add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def passes(name, answers):
+        try:
+            return answers()
+        except Exception:
+            logger.exception("Health check: the %s does not answer.", name)
+            return False

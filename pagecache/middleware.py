@@ -11,8 +11,8 @@ UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
 
 
 def is_anonymous_read(request):
-    """Tell whether `request` is a reader's plain GET, whose answer is the same for every reader."""
-    return request.method == "GET" and not PERSONAL_COOKIES.intersection(request.COOKIES)
+    """Tell whether `request` is a reader's plain GET (or HEAD), whose answer is the same for every reader."""
+    return request.method in {"GET", "HEAD"} and not PERSONAL_COOKIES.intersection(request.COOKIES)
 
 
 def is_shareable(response):

@@ -199,6 +199,14 @@ def test_rerunning_without_samples_changes_nothing():
     assert row_counts() == counts
 
 
+@pytest.mark.parametrize("weak", ["newsroom", "Summer2026", "123456789012"])
+def test_a_weak_password_from_the_environment_is_refused_with_the_reason(monkeypatch, weak):
+    monkeypatch.setenv("NEWSROOM_DEMO_PASSWORD", weak)
+    with pytest.raises(CommandError, match="NEWSROOM_DEMO_PASSWORD is too weak"):
+        load_demo("--no-samples")
+    assert not get_user_model().objects.filter(username="editor").exists()
+
+
 def test_password_from_environment_is_set_on_both_users_every_run(monkeypatch):
     monkeypatch.setenv("NEWSROOM_DEMO_PASSWORD", "first-demo-password")
     load_demo("--no-samples")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -49,6 +50,13 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# How many proxies (a load balancer, nginx) stand in front of the site, each adding to
+# X-Forwarded-For. With 0, X-Forwarded-For and X-Forwarded-Proto are ignored, since any
+# client can send them; otherwise newsroom.proxies takes the reader's address from them.
+NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", "0"))
+if NEWSROOM_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,20 +78,26 @@ INSTALLED_APPS = [
     "search",
     "comments",
     "pagecache",
+    "accounts",
     "demo",
 ]
 
 MIDDLEWARE = [
+    # First, so that everything after sees the reader's own address.
+    "newsroom.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so cached pages get ETags and conditional GETs a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions and authentication: a cached page costs no session lookup.
     "pagecache.middleware.PageCacheMiddleware",
+    # Inside the page cache, so a cached page keeps the policy (and nonce) it was built with.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SignInPauseStatusMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -101,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "newsroom.context_processors.site",
             ],
         },
@@ -132,10 +147,38 @@ NEWSROOM_STALE_SECONDS = int(os.environ.get("NEWSROOM_STALE_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Staff logins open the newsroom's archive: long passwords, none from the common list.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Signing in pauses for an account, and for an address, after this many failures within
+# the window (seconds); `manage.py unlock_login` lifts a pause at once.
+NEWSROOM_LOGIN_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+NEWSROOM_LOGIN_FAILURE_WINDOW = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_WINDOW", "900"))
+
+# Content-Security-Policy, enforced on every page, the admin included. Scripts only from
+# the site itself or with the request's nonce; inline styles stay allowed because the
+# admin's widgets set them (a nonce in style-src would turn 'unsafe-inline' off).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Only staff have sessions; one lasts a working day, not Django's two weeks.
+SESSION_COOKIE_AGE = int(os.environ.get("NEWSROOM_SESSION_HOURS", "12")) * 3600
+# After signing in, the newsdesk (the admin's front page), even after an unsafe `next`.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]

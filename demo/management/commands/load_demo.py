@@ -14,6 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -78,6 +80,13 @@ class Command(BaseCommand):
         User = get_user_model()
         password_file = demo_password_file()
         env_password = os.environ.get(PASSWORD_ENV, "")
+        if env_password:
+            try:
+                validate_password(env_password)
+            except ValidationError as error:
+                raise CommandError(
+                    f"{PASSWORD_ENV} is too weak for a staff login: {' '.join(error.messages)}"
+                ) from None
         stored_password = password_file.read_text().strip() if password_file.exists() else ""
         new_password = ""
         users, passwords = {}, {}
