@@ -6,7 +6,6 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import (
@@ -31,6 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from newsroom.cache import delete_quietly, get_quietly, set_quietly
+
 from .html import EDITOR_EXTENSIONS, sanitise_html
 
 
@@ -54,7 +55,11 @@ class SectionQuerySet(models.QuerySet):
         every page and changes rarely. Saving or deleting a section refreshes it here;
         other processes with their own local cache catch up within NAVIGATION_TIMEOUT.
         """
-        return cache.get_or_set(Section.NAVIGATION_CACHE_KEY, lambda: list(self.all()), Section.NAVIGATION_TIMEOUT)
+        sections = get_quietly(Section.NAVIGATION_CACHE_KEY)
+        if sections is None:
+            sections = list(self.all())
+            set_quietly(Section.NAVIGATION_CACHE_KEY, sections, Section.NAVIGATION_TIMEOUT)
+        return sections
 
 
 class Section(models.Model):
@@ -85,11 +90,11 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(self.NAVIGATION_CACHE_KEY)
+        delete_quietly(self.NAVIGATION_CACHE_KEY)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(self.NAVIGATION_CACHE_KEY)
+        delete_quietly(self.NAVIGATION_CACHE_KEY)
         return result
 
 

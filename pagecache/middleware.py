@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
+
+from newsroom.cache import get_quietly, set_quietly
 
 from .state import current_generation
 
@@ -45,7 +46,7 @@ class PageCacheMiddleware:
             return self.private(self.get_response(request))
         generation = current_generation()
         key = generation.key_for(request)
-        if (response := cache.get(key)) is not None:
+        if (response := get_quietly(key)) is not None:
             return response
         response = self.get_response(request)
         if not is_shareable(response):
@@ -62,7 +63,7 @@ class PageCacheMiddleware:
         response["Surrogate-Key"] = "newsroom-pages"
         # Hashed once here rather than by ConditionalGetMiddleware on every hit.
         set_response_etag(response)
-        cache.set(key, response, seconds)
+        set_quietly(key, response, seconds)
         return response
 
     @staticmethod

@@ -13,11 +13,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom.cache import delete_quietly, get_quietly, set_quietly
 
 from .signals import pages_purged
 
@@ -47,10 +47,10 @@ class Generation:
 
 def current_generation():
     """Return the current generation, starting a new one if there is none or it has ended."""
-    generation = cache.get(STATE_KEY)
+    generation = get_quietly(STATE_KEY)
     if generation is None or generation.has_ended():
         generation = Generation(secrets.token_hex(8), Article.objects.next_visibility_change())
-        cache.set(STATE_KEY, generation, timeout=None)
+        set_quietly(STATE_KEY, generation, timeout=None)
     return generation
 
 
@@ -60,5 +60,5 @@ def purge():
 
 
 def _purge_now():
-    cache.delete(STATE_KEY)
+    delete_quietly(STATE_KEY)
     pages_purged.send(sender=Generation)

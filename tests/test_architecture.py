@@ -16,14 +16,15 @@ ROOT = Path(settings.BASE_DIR)
 ALLOWED = {
     "newsroom.views": set(),
     "newsroom.throttle": set(),
+    "newsroom.cache": set(),
     "images": set(),
     "authors": {"images", "newsroom.views"},
     "photos": {"authors", "images"},
-    "articles": {"authors", "photos", "images", "newsroom.views"},
+    "articles": {"authors", "photos", "images", "newsroom.views", "newsroom.cache"},
     "editing": {"articles", "authors", "photos"},
     "search": {"articles", "authors"},
-    "comments": {"articles", "newsroom.throttle"},
-    "pagecache": {"articles", "authors", "photos", "comments"},
+    "comments": {"articles", "newsroom.throttle", "newsroom.cache"},
+    "pagecache": {"articles", "authors", "photos", "comments", "newsroom.cache"},
     "accounts": {"newsroom.throttle"},
     "demo": {"articles", "authors", "photos"},
 }
