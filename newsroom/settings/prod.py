@@ -7,7 +7,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(DEBUG)
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
