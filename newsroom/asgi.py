@@ -12,4 +12,4 @@ try:
     application = get_asgi_application()
 except ImproperlyConfigured as error:
     # A setting read from the environment is wrong: one line naming it, not a traceback.
-    sys.exit(f"Newsroom cannot start: {error}")
+    sys.exit(f"Configuration error: {error}")

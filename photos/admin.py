@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +66,36 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions").annotate(article_count=Count("articles"))
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/original/",
+                self.admin_site.admin_view(self.original_view),
+                name=f"{opts.app_label}_{opts.model_name}_original",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "image" in form.base_fields:
+            form.base_fields["image"].widget.original_url = admin_url(Photo, "original", obj.pk)
+        return form
+
+    def original_view(self, request, object_id):
+        """
+        Send a member of staff who may see the photo to its original. On S3 the address
+        is signed now and expires within minutes; readers' pages never link here. The
+        admin site marks the redirect never to be cached.
+        """
+        photo = self.get_object(request, unquote(object_id))
+        if photo is None:
+            raise Http404(_("No photo with that id."))
+        if not self.has_view_permission(request, photo):
+            raise PermissionDenied
+        return HttpResponseRedirect(photo.image.url)
 
     def image_tag(self, photo, width):
         """Show the photo's smallest rendition that is at least `width` wide, scaled to `width`."""

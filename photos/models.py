@@ -4,6 +4,7 @@ from operator import attrgetter
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,10 +22,20 @@ def original_upload_to(photo, filename):
     """
     Store an original under a random name. Originals keep the camera's
     metadata, GPS location included, and are never linked from readers'
-    pages; a random name keeps their addresses from being guessed.
+    pages; on local disk, served with the other media, a random name keeps
+    their addresses from being guessed.
     """
     extension = "".join(char for char in PurePath(filename).suffix.lower() if char.isalnum() or char == ".")
     return timezone.now().strftime("photos/originals/%Y/%m/") + secrets.token_hex(16) + extension
+
+
+def private_storage():
+    """
+    Return the storage for originals, STORAGES["private"]: on S3 a location readers
+    cannot fetch, reached by staff through short-lived signed addresses. Passed as a
+    callable so that migrations do not depend on the settings.
+    """
+    return storages["private"]
 
 
 def rendition_upload_to(rendition, filename):
@@ -54,6 +65,7 @@ class Photo(models.Model):
     image = models.ImageField(
         _("image"),
         upload_to=original_upload_to,
+        storage=private_storage,
         max_length=255,
         width_field="width",
         height_field="height",

@@ -72,6 +72,26 @@ class TestProductionSettings:
         behind_one = run_with({**PRODUCTION_ENVIRONMENT, "NEWSROOM_TRUSTED_PROXIES": "1"}, code)
         assert behind_one == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
+    @pytest.mark.parametrize(
+        "storage, origin",
+        [
+            ({}, None),
+            (
+                {"NEWSROOM_S3_BUCKET": "news-media", "NEWSROOM_S3_CUSTOM_DOMAIN": "media.example.org"},
+                "https://media.example.org",
+            ),
+            (
+                {"NEWSROOM_S3_BUCKET": "news-media", "NEWSROOM_S3_ENDPOINT_URL": "https://s3.example.net:9000"},
+                "https://s3.example.net:9000",
+            ),
+        ],
+    )
+    def test_the_policy_lets_images_come_from_the_media_storage(self, storage, origin):
+        code = "from django.conf import settings as s; print(' '.join(s.SECURE_CSP['img-src']))"
+        sources = run_with({**PRODUCTION_ENVIRONMENT, **storage}, code).split()
+        assert sources[:3] == ["'self'", "data:", "blob:"]
+        assert sources[3:] == ([origin] if origin else [])
+
 
 class TestPasswordsAndSessions:
     @pytest.mark.parametrize("password", ["Summer2026", "newsroom", "acme-news", "password1234", "123456789012"])

@@ -1,6 +1,7 @@
 """Settings shared by every environment, read from environment variables."""
 
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,6 +46,121 @@ def secret_key(debug):
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+# The S3 variables; setting any of them without NEWSROOM_S3_BUCKET is a mistake, not local disk.
+S3_VARIABLES = (
+    "NEWSROOM_S3_BUCKET",
+    "NEWSROOM_S3_PRIVATE_BUCKET",
+    "NEWSROOM_S3_ENDPOINT_URL",
+    "NEWSROOM_S3_REGION",
+    "NEWSROOM_S3_ACCESS_KEY_ID",
+    "NEWSROOM_S3_SECRET_ACCESS_KEY",
+    "NEWSROOM_S3_CUSTOM_DOMAIN",
+    "NEWSROOM_S3_PUBLIC_ACL",
+    "NEWSROOM_S3_SIGNED_URL_SECONDS",
+)
+# AWS's rules for bucket names, which other S3-compatible services follow.
+S3_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+S3_REGION = re.compile(r"[A-Za-z0-9_-]+")
+# A host with an optional port and path, as the public files' address starts: media.example.org.
+S3_CUSTOM_DOMAIN = re.compile(r"[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?")
+# Signature version 4, which every S3-compatible service speaks, signs for a week at most.
+S3_LONGEST_SIGNATURE = 7 * 24 * 3600
+
+
+def s3_credentials(environ):
+    """
+    Return the access key and secret for S3: NEWSROOM_S3_*, else the standard AWS_*
+    variables, else (None, None) for boto3 to find them (a machine's role, a profile).
+    """
+    for prefix in ("NEWSROOM_S3_", "AWS_"):
+        key_name, secret_name = f"{prefix}ACCESS_KEY_ID", f"{prefix}SECRET_ACCESS_KEY"
+        key, secret = environ.get(key_name, ""), environ.get(secret_name, "")
+        if key and secret:
+            return key, secret
+        if key or secret:
+            missing, present = (secret_name, key_name) if key else (key_name, secret_name)
+            raise ImproperlyConfigured(f"{missing} is not set, but {present} is: set both, or neither.")
+    return None, None
+
+
+def media_storages(environ=os.environ):
+    """
+    Return the STORAGES entries for uploads: "default", public (renditions, portraits,
+    logos), and "private" (photo originals, which keep their camera metadata). Both are
+    local disk under MEDIA_ROOT unless NEWSROOM_S3_BUCKET is set; then public files are
+    plain S3 addresses under public/ and originals are reached only through signed,
+    short-lived addresses. A wrong or incomplete variable raises ImproperlyConfigured
+    naming it, so the mistake shows at start-up rather than in a request.
+    """
+    s3 = {name: environ.get(name, "").strip() for name in S3_VARIABLES}
+    bucket = s3["NEWSROOM_S3_BUCKET"]
+    if not bucket:
+        if others := [name for name, value in s3.items() if value]:
+            raise ImproperlyConfigured(
+                f"NEWSROOM_S3_BUCKET is not set, but {others[0]} is: set NEWSROOM_S3_BUCKET to keep media "
+                "on S3, or unset the others to keep it on local disk."
+            )
+        local = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        return {"default": local, "private": local}
+
+    def invalid(name, expected):
+        return ImproperlyConfigured(f"{name} must be {expected}, not {s3[name]!r}.")
+
+    private_bucket = s3["NEWSROOM_S3_PRIVATE_BUCKET"] or bucket
+    for name in ("NEWSROOM_S3_BUCKET", "NEWSROOM_S3_PRIVATE_BUCKET"):
+        if s3[name] and not S3_BUCKET_NAME.fullmatch(s3[name]):
+            raise invalid(name, "a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens")
+    if endpoint_url := s3["NEWSROOM_S3_ENDPOINT_URL"]:
+        parts = urlsplit(endpoint_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise invalid("NEWSROOM_S3_ENDPOINT_URL", "an http:// or https:// address such as https://s3.example.org")
+    if s3["NEWSROOM_S3_REGION"] and not S3_REGION.fullmatch(s3["NEWSROOM_S3_REGION"]):
+        raise invalid("NEWSROOM_S3_REGION", "a region name such as eu-west-1")
+    if s3["NEWSROOM_S3_CUSTOM_DOMAIN"] and not S3_CUSTOM_DOMAIN.fullmatch(s3["NEWSROOM_S3_CUSTOM_DOMAIN"]):
+        raise invalid("NEWSROOM_S3_CUSTOM_DOMAIN", "a host name such as media.example.org, without https://")
+    if s3["NEWSROOM_S3_PUBLIC_ACL"] not in ("", "public-read"):
+        raise invalid("NEWSROOM_S3_PUBLIC_ACL", "public-read, or unset when a bucket policy makes public/ readable")
+    seconds = s3["NEWSROOM_S3_SIGNED_URL_SECONDS"] or "300"
+    if not seconds.isdigit() or not 1 <= int(seconds) <= S3_LONGEST_SIGNATURE:
+        raise invalid("NEWSROOM_S3_SIGNED_URL_SECONDS", f"a whole number of seconds from 1 to {S3_LONGEST_SIGNATURE}")
+    access_key, secret_key = s3_credentials(environ)
+
+    connection = {
+        "endpoint_url": endpoint_url or None,
+        "region_name": s3["NEWSROOM_S3_REGION"] or None,
+        "access_key": access_key,
+        "secret_key": secret_key,
+        "signature_version": "s3v4",
+        # Uploads never replace a file of the same name (two portraits called me.jpg), as on local disk.
+        "file_overwrite": False,
+    }
+    public = {
+        **connection,
+        "bucket_name": bucket,
+        "location": "public",
+        "querystring_auth": False,
+        "custom_domain": s3["NEWSROOM_S3_CUSTOM_DOMAIN"] or None,
+        "default_acl": s3["NEWSROOM_S3_PUBLIC_ACL"] or None,
+        # Names are never reused, so caches may keep a file; a day bounds how long a
+        # deleted photo's renditions can still be served from one.
+        "object_parameters": {"CacheControl": "public, max-age=86400"},
+    }
+    private = {
+        **connection,
+        "bucket_name": private_bucket,
+        # Beside the public files in a shared bucket, outside the prefix a policy makes public.
+        "location": "private" if private_bucket == bucket else "",
+        "querystring_auth": True,
+        "querystring_expire": int(seconds),
+        # Signed by the storage service itself: a CDN's domain would serve them unsigned.
+        "custom_domain": None,
+        "default_acl": None,
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    backend = "storages.backends.s3.S3Storage"
+    return {"default": {"BACKEND": backend, "OPTIONS": public}, "private": {"BACKEND": backend, "OPTIONS": private}}
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -217,10 +333,27 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# "default" holds what readers see, "private" photo originals (Photo.image); see media_storages().
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+
+def public_media_origin(storage):
+    """Return where readers' browsers fetch public media from, when it is not this site, for the CSP."""
+    options = storage.get("OPTIONS", {})
+    if domain := options.get("custom_domain"):
+        return f"https://{domain.split('/')[0]}"
+    if endpoint := options.get("endpoint_url"):
+        parts = urlsplit(endpoint)
+        return f"{parts.scheme}://{parts.netloc}"
+    # The storage service's own addresses, which depend on the bucket and region.
+    return "https:" if "bucket_name" in options else None
+
+
+if media_origin := public_media_origin(STORAGES["default"]):
+    SECURE_CSP["img-src"].append(media_origin)
 
 # Uploads larger than these are refused with a form error; the pixel limit also
 # guards against decompression bombs before Pillow decodes a whole image.

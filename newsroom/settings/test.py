@@ -8,6 +8,13 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))
+# Local disk whatever the environment says, so the suite never writes to a real bucket;
+# the S3 tests (tests/s3/) switch to a bucket of their own.
+STORAGES = {
+    **STORAGES,
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 WHITENOISE_AUTOREFRESH = True
 VAR_DIR = Path(tempfile.mkdtemp(prefix="newsroom-test-var-"))

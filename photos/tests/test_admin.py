@@ -153,3 +153,33 @@ class TestChangelist:
         )
         texts = [result["text"] for result in response.json()["results"]]
         assert texts == ["Kim waves from the train (Newsroom/Staff)"]
+
+
+@pytest.mark.django_db
+class TestOriginal:
+    def test_change_form_links_the_original_through_the_admin(self, login_as, make_photo):
+        photo = make_photo()
+        html = login_as("Reporters").get(reverse("admin:photos_photo_change", args=[photo.pk])).content.decode()
+        original_url = reverse("admin:photos_photo_original", args=[photo.pk])
+        assert f'<a href="{original_url}">{photo.image.name}</a>' in html
+        assert photo.image.url not in html
+
+    def test_staff_are_sent_to_the_original_never_cached(self, login_as, make_photo):
+        photo = make_photo()
+        response = login_as("Reporters").get(reverse("admin:photos_photo_original", args=[photo.pk]))
+        assert response.status_code == 302
+        assert response["Location"] == photo.image.url
+        assert response["Location"].startswith("/media/photos/originals/")
+        assert "no-store" in response["Cache-Control"]
+
+    def test_others_are_not(self, client, make_user, make_photo):
+        url = reverse("admin:photos_photo_original", args=[make_photo().pk])
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+        client.force_login(make_user())
+        assert client.get(url).status_code == 403
+
+    def test_unknown_photo_is_not_found(self, superuser_client):
+        assert superuser_client.get(reverse("admin:photos_photo_original", args=[404])).status_code == 404

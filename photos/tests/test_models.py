@@ -3,9 +3,10 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage, storages
 from django.db import IntegrityError
 
-from photos.models import Photo
+from photos.models import Photo, private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,14 @@ def test_files_are_deleted_only_once_the_deletion_is_committed(make_photo, djang
     # One deletion for each file (the original and four renditions); the page cache purges too.
     assert sum(isinstance(callback, partial) for callback in callbacks) == 5
     assert all(path.exists() for path in paths)  # Nothing is deleted before the commit.
+
+
+def test_originals_use_the_private_storage_and_renditions_the_default(make_photo):
+    photo = make_photo()
+    assert photo.image.storage is storages["private"]
+    assert all(rendition.file.storage is default_storage for rendition in photo.renditions.all())
+
+
+def test_the_private_storage_is_named_in_migrations_not_resolved():
+    _name, _path, _args, kwargs = Photo._meta.get_field("image").deconstruct()
+    assert kwargs["storage"] is private_storage
