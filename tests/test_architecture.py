@@ -24,6 +24,7 @@ ALLOWED = {
     "comments": {"articles"},
     "pagecache": {"articles", "authors", "photos", "comments"},
     "demo": {"articles", "authors", "photos"},
+    "backups": {"articles", "search", "pagecache"},
 }
 APPS = [name for name in ALLOWED if "." not in name]
 

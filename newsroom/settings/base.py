@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "comments",
     "pagecache",
     "demo",
+    "backups",
 ]
 
 MIDDLEWARE = [
