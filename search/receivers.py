@@ -9,8 +9,12 @@ from .backends import INDEXED_FIELDS, forget_articles, index_articles
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search.index_saved_article")
-def index_saved_article(sender, instance, using, update_fields=None, **kwargs):
+def index_saved_article(sender, instance, using, raw=False, update_fields=None, **kwargs):
     """Keep the index in step with an article's text whenever it is saved."""
+    # A fixture load (raw) is indexed once when it is done: `manage.py restore` rebuilds
+    # the index itself; after a plain `loaddata`, run `manage.py update_search_index`.
+    if raw:
+        return
     if update_fields is None or INDEXED_FIELDS & set(update_fields):
         index_articles(sender._default_manager.using(using).filter(pk=instance.pk))
 

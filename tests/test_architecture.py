@@ -27,6 +27,7 @@ ALLOWED = {
     "pagecache": {"articles", "authors", "photos", "comments", "newsroom.cache"},
     "accounts": {"newsroom.throttle"},
     "demo": {"articles", "authors", "photos"},
+    "backups": {"articles", "search", "pagecache"},
 }
 APPS = [name for name in ALLOWED if "." not in name]
 

@@ -197,6 +197,7 @@ INSTALLED_APPS = [
     "pagecache",
     "accounts",
     "demo",
+    "backups",
 ]
 
 MIDDLEWARE = [
