@@ -374,7 +374,23 @@ class Article(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "published_at"], name="article_status_published")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_published"),
+            # What readers may see is always among the published rows, newest first: the
+            # home page, feeds, date archives and every list page walk these.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(status="published"),
+                name="article_published",
+            ),
+            models.Index(
+                fields=["section", "published_at", "id"],
+                condition=Q(status="published"),
+                name="article_section_published",
+            ),
+            # The admin's list, newest first with drafts (no date) on top, as Meta.ordering says.
+            models.Index(fields=["published_at", "created_at", "id"], name="article_admin_order"),
+        ]
         permissions = [
             ("submit_article", _("Can submit articles for review")),
             ("publish_article", _("Can publish, schedule and unpublish articles")),
@@ -527,6 +543,8 @@ class Byline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="unique_byline_author"),
         ]
+        # An author's page finds their stories from here.
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_article")]
 
     def __str__(self):
         return f"{self.role}: {self.author}" if self.role else str(self.author)
@@ -608,6 +626,8 @@ class Correction(models.Model):
         verbose_name = _("correction or update")
         verbose_name_plural = _("corrections and updates")
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="correction_has_text")]
+        # The public log of corrections walks them newest first.
+        indexes = [models.Index(fields=["created_at", "id"], name="correction_created")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.article}"
