@@ -171,15 +171,19 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Load what an article card shows: section, photo with its renditions, and bylines with their authors."""
-        return self.select_related("section", "photo").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")), "photo__renditions"
+        """Load what an article card shows: section, photo (which keeps its renditions), and bylines with their authors."""
+        return (
+            self.select_related("section", "photo")
+            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+            .defer(*Article.NOT_ON_CARDS)
         )
 
     def for_detail(self):
         """Load everything the article page shows."""
         return (
             self.for_listing()
+            .defer(None)
+            .defer("search_vector")
             .select_related("photo__photographer", "photo__source_organisation")
             .prefetch_related("sources", "tags", "corrections")
         )
@@ -368,6 +372,24 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
+
+    # What cards, feeds and search results never show, left unloaded by `for_listing()`.
+    NOT_ON_CARDS = [
+        "body",
+        "search_vector",
+        "dateline",
+        "embargo_lifts_at",
+        "embargoed_by",
+        "expires_at",
+        "is_open_for_comments",
+        "created_at",
+        "created_by",
+        "version",
+        "section__description",
+        "photo__caption",
+        "photo__usage_terms",
+        "photo__copyright_holder",
+    ]
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

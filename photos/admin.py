@@ -62,7 +62,7 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("renditions").annotate(article_count=Count("articles"))
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
 
     def image_tag(self, photo, width):
         """Show the photo's smallest rendition that is at least `width` wide, scaled to `width`."""

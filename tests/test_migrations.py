@@ -115,6 +115,9 @@ def test_a_database_at_the_previous_layout_migrates_forward_keeping_every_row():
     moved = Revision.objects.select_related("article", "created_by").get()
     assert (moved.article.headline, moved.created_by.username, moved.reason) == ("Kim leaves Russia", "rita", "Created")
     assert Autosave.objects.get().headline == "Kim"
+    assert current_apps.get_model("photos", "Photo").objects.get().rendition_data == [
+        {"format": "jpeg", "width": 480, "height": 360, "file": "photos/renditions/1/x.jpg"}
+    ]
     assert Article.objects.get(pk=article.pk).revisions.count() == 1
     assert ContentType.objects.get_for_model(Revision).app_label == "editing"
     assert not ContentType.objects.filter(app_label="articles", model="revision").exists()
