@@ -12,7 +12,7 @@ from taggit.models import Tag
 
 from authors.models import Organisation
 from authors.structured_data import json_ld
-from newsroom.views import ObjectArticleListView, sharing_context
+from newsroom.views import ObjectArticleListView, UncountedPaginationMixin, sharing_context
 
 from . import structured_data, workflow
 from .models import Article, Correction, PreviewLink, Section
@@ -140,8 +140,8 @@ class TagView(ObjectArticleListView):
         return reverse("articles:tag", args=[self.object.slug])
 
 
-class CorrectionListView(ListView):
+class CorrectionListView(UncountedPaginationMixin, ListView):
     """The public log of every correction and update on published stories, newest first."""
 
     queryset = Correction.objects.public().select_related("article__section")
-    paginate_by = 20
+    keyset_field = "created_at"

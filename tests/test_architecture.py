@@ -20,7 +20,7 @@ ALLOWED = {
     "photos": {"authors", "images"},
     "articles": {"authors", "photos", "images", "newsroom.views"},
     "editing": {"articles", "authors", "photos"},
-    "search": {"articles", "authors"},
+    "search": {"articles", "authors", "newsroom.views"},
     "comments": {"articles"},
     "demo": {"articles", "authors", "photos"},
 }
