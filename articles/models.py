@@ -22,9 +22,8 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Greatest, RowNumber
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +109,13 @@ class StoryLinks(NamedTuple):
     following: "Article | None"
 
 
+class FrontPage(NamedTuple):
+    """The stories of the home page: the newest, then the newest of each section."""
+
+    latest: list
+    by_section: list
+
+
 def visible_to_readers(now):
     """Return the condition, at time `now`, for an article to be visible to readers."""
     return (
@@ -128,6 +134,22 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Return articles that readers may see now: published, due, out of embargo and not expired."""
         return self.filter(visible_to_readers(timezone.now()))
+
+    def newest_first(self):
+        """Order newest first, by the (published_at, id) the indexes hold."""
+        return self.order_by("-published_at", "-pk")
+
+    def in_any(self, *parts):
+        """
+        Return these articles that are in any of `parts`, querysets of articles that may
+        each be ordered and sliced, in one statement that runs each part as its own
+        bounded query. UNION ALL of their ids lets every part use its index; SQLite
+        refuses LIMIT in a part of a UNION but not in a subquery within one.
+        """
+        ids = [Article._base_manager.filter(pk__in=part.values("pk")).values("pk").order_by() for part in parts]
+        if not ids:
+            return self.none()
+        return self.filter(pk__in=ids[0].union(*ids[1:], all=True) if len(ids) > 1 else ids[0])
 
     def upcoming(self):
         """Return published articles that readers will see later: scheduled or still under embargo."""
@@ -194,14 +216,22 @@ class ArticleQuerySet(models.QuerySet):
             "headline", "slug", "status", "published_at", "section__name", "section__slug"
         )
 
-    def latest_per_section(self, count):
-        """Return the newest `count` articles of each section, by section then date."""
-        return (
-            self.annotate(
-                rank_in_section=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc())
-            )
-            .filter(rank_in_section__lte=count)
-            .order_by("section__position", "section__name", "-published_at")
+    def front_page(self, sections, latest_count, section_count):
+        """
+        Return the newest `latest_count` of these stories, and the newest `section_count`
+        of each of `sections`, in one query of one bounded part per list.
+        """
+        newest = self.newest_first()
+        rows = list(
+            self.in_any(
+                newest[:latest_count], *(newest.filter(section=section)[:section_count] for section in sections)
+            ).newest_first()
+        )
+        return FrontPage(
+            latest=rows[:latest_count],
+            by_section=[
+                (section, [row for row in rows if row.section_id == section.pk][:section_count]) for section in sections
+            ],
         )
 
     def related_to(self, article, limit=4):

@@ -1,5 +1,3 @@
-from itertools import groupby
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -26,14 +24,17 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published().for_listing()
-        lead, *rest = published[: 1 + HOME_TOP_COUNT + HOME_LATEST_COUNT] or [None]
-        by_section = published.latest_per_section(HOME_PER_SECTION_COUNT)
+        front = (
+            Article.objects.published()
+            .for_listing()
+            .front_page(Section.objects.navigation(), 1 + HOME_TOP_COUNT + HOME_LATEST_COUNT, HOME_PER_SECTION_COUNT)
+        )
+        lead, *rest = front.latest or [None]
         return super().get_context_data(
             lead=lead,
             top=rest[:HOME_TOP_COUNT],
             latest=rest[HOME_TOP_COUNT:],
-            sections=[(section, list(articles)) for section, articles in groupby(by_section, key=lambda a: a.section)],
+            sections=[(section, articles) for section, articles in front.by_section if articles],
             **sharing_context(self.request, reverse("articles:home")),
             **kwargs,
         )
