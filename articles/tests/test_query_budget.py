@@ -7,16 +7,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Byline, Correction, PreviewLink, Section
+from authors.models import Organisation
 
 QUERY_BUDGET = 10
 
 
 def warm_site_cache():
     """
-    Fill what every page reads from the cache (the section navigation), so the counts
-    are those of a running site; the first page after a section changes runs one more.
+    Fill what every page reads from the cache (the section navigation and the
+    publisher), so the counts are those of a running site; the first page after a
+    section or organisation changes runs one more.
     """
     Section.objects.navigation()
+    Organisation.objects.publisher()
 
 
 @pytest.fixture
