@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from . import workflow
 from .forms import WORKFLOW_ONLY_FIELDS, ArticleAdminForm, PreviewLinkForm, TagNamesField
-from .models import Article, Byline, Correction, PreviewLink, Section
+from .models import Article, Byline, Correction, PreviewLink, RelatedStory, Section
 from .signals import article_edited
 
 TAG_SUGGESTIONS = 20
@@ -247,13 +247,15 @@ class ArticleAdmin(admin.ModelAdmin):
         button (and, in the editing app, the version the editor opened) and save_model()
         has saved the article; what follows comes in this order:
         1. its bylines, tags, sources, corrections and preview links;
-        2. `article_edited`, on which the editing app records the revision;
-        3. the workflow button's transition, on the article as saved with its bylines.
+        2. its related stories, ranked by its new tags and section;
+        3. `article_edited`, on which the editing app records the revision;
+        4. the workflow button's transition, on the article as saved with its bylines.
         Django runs the whole save in one transaction. The form has checked the transition
         already, so only a colleague's change in between makes it fail here; the save then
         stands and the message says why the transition did not.
         """
         super().save_related(request, form, formsets, change)
+        RelatedStory.objects.refresh_around(form.instance)
         article_edited.send(sender=Article, article=form.instance, user=request.user, created=not change)
         if action := form.cleaned_data.get("transition"):
             self.run_transition(

@@ -1,6 +1,4 @@
-import operator
 from datetime import timedelta
-from functools import reduce
 from typing import NamedTuple
 
 from django.conf import settings
@@ -102,8 +100,9 @@ class EditConflict(Exception):
 
 
 class StoryLinks(NamedTuple):
-    """The stories a story page links to besides the related ones."""
+    """The stories a story page links to: related ones, more by its author, the previous and next in its section."""
 
+    related: list
     by_author: list
     previous: "Article | None"
     following: "Article | None"
@@ -114,6 +113,29 @@ class FrontPage(NamedTuple):
 
     latest: list
     by_section: list
+
+
+# How many related stories a story page shows, and how many are stored for it, so that
+# the page still has enough when some of them are taken down or expire.
+RELATED_SHOWN = 4
+RELATED_STORED = 8
+# How many of the newest stories sharing each tag, and in the section, are weighed as
+# related: the bound that keeps ranking them the same work at any size of archive.
+RELATED_CANDIDATES = 50
+
+
+def earlier(at, pk):
+    """
+    Return the condition for stories before (`at`, `pk`) in newest-first order. The
+    range on the date alone comes first so that an index scan starts there, rather
+    than reading every newer story; the second term only settles stories of the same time.
+    """
+    return Q(published_at__lte=at) & (Q(published_at__lt=at) | Q(pk__lt=pk))
+
+
+def later(at, pk):
+    """Return the condition for stories after (`at`, `pk`) in newest-first order."""
+    return Q(published_at__gte=at) & (Q(published_at__gt=at) | Q(pk__gt=pk))
 
 
 def visible_to_readers(now):
@@ -134,6 +156,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Return articles that readers may see now: published, due, out of embargo and not expired."""
         return self.filter(visible_to_readers(timezone.now()))
+
+    def with_public_address(self):
+        """Return published stories, whether readers can see them yet or not: the rule of `has_public_address()`."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__isnull=False)
 
     def newest_first(self):
         """Order newest first, by the (published_at, id) the indexes hold."""
@@ -234,19 +260,24 @@ class ArticleQuerySet(models.QuerySet):
             ],
         )
 
-    def related_to(self, article, limit=4):
-        """Return up to `limit` other stories: most shared tags first, then same section, then newest."""
+    def related_to(self, article, limit=RELATED_SHOWN):
+        """
+        Return up to `limit` other stories: most shared tags first, then same section,
+        then newest. Only the newest RELATED_CANDIDATES stories sharing each tag, and in
+        the section, are weighed, so the work is the same at any size of archive.
+        """
         tag_ids = [tag.pk for tag in article.tags.all()]
+        others = self.exclude(pk=article.pk).newest_first()
+        candidates = [others.filter(tags=tag_id) for tag_id in tag_ids] + [others.filter(section_id=article.section_id)]
         shared_tags = Count("tags", filter=Q(tags__in=tag_ids), distinct=True) if tag_ids else Value(0)
         return (
-            self.exclude(pk=article.pk)
+            self.in_any(*(candidate[:RELATED_CANDIDATES] for candidate in candidates))
             .annotate(
                 shared_tags=shared_tags,
                 same_section=Case(
                     When(section_id=article.section_id, then=Value(1)), default=Value(0), output_field=IntegerField()
                 ),
             )
-            .filter(Q(shared_tags__gt=0) | Q(section_id=article.section_id))
             .for_links()
             .order_by("-shared_tags", "-same_section", "-published_at", "-pk")[:limit]
         )
@@ -260,41 +291,51 @@ class ArticleQuerySet(models.QuerySet):
             self.filter(authors=bylines[0].author_id)
             .exclude(pk=article.pk)
             .exclude(pk__in=exclude)
-            .order_by("-published_at", "-pk")[:limit]
+            .newest_first()[:limit]
         )
 
     def neighbours_in_section(self, article):
-        """Return the pks of the stories just before and just after `article` in its section, as subqueries."""
+        """Return the stories just before and just after `article` in its section, as querysets of at most one."""
         in_section = self.filter(section_id=article.section_id)
         at, pk = article.published_at, article.pk
-        earlier = in_section.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
-        later = in_section.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
         return (
-            Subquery(earlier.order_by("-published_at", "-pk").values("pk")[:1]),
-            Subquery(later.order_by("published_at", "pk").values("pk")[:1]),
+            in_section.filter(earlier(at, pk)).newest_first()[:1],
+            in_section.filter(later(at, pk)).order_by("published_at", "pk")[:1],
         )
 
     def links_around(self, article, exclude=(), limit=4):
         """
-        Return more by the article's first-named author (leaving out `exclude`, pks),
-        and the previous and next stories in its section, in one query.
+        Return, in one query, the article's stored related stories (RelatedStory), more
+        by its first-named author (leaving out `exclude`, pks, and the related stories
+        shown), and the previous and next stories in its section.
         """
         previous, following = self.neighbours_in_section(article)
-        # A story page's query budget is tight, so the three lists come in one query,
-        # each row flagged with the lists it belongs to.
+        stored = RelatedStory.objects.filter(article=article)
+        # Enough stories by the author that `limit` remain once the related ones shown are left out.
+        by_author = self.by_lead_author(article, exclude, limit + RELATED_SHOWN)
+        # A story page's query budget is tight, so the lists come in one query, each
+        # row flagged with the lists it belongs to.
         lists = {
-            "is_by_author": Q(pk__in=self.by_lead_author(article, exclude, limit).values("pk")),
-            "is_previous": Q(pk=previous),
-            "is_next": Q(pk=following),
+            "is_by_author": Q(pk__in=by_author.values("pk")),
+            "is_previous": Q(pk__in=previous.values("pk")),
+            "is_next": Q(pk__in=following.values("pk")),
         }
         rows = list(
-            self.filter(reduce(operator.or_, lists.values()))
-            .annotate(**{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in lists.items()})
+            self.in_any(self.filter(related_listings__article=article), by_author, previous, following)
+            .annotate(
+                related_position=Subquery(stored.filter(story=OuterRef("pk")).values("position")[:1]),
+                **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in lists.items()},
+            )
             .for_links()
-            .order_by("-published_at", "-pk")
+            .newest_first()
         )
+        related = sorted(
+            (row for row in rows if row.related_position is not None), key=lambda row: row.related_position
+        )[:RELATED_SHOWN]
+        shown = {row.pk for row in related}
         return StoryLinks(
-            by_author=[row for row in rows if row.is_by_author],
+            related=related,
+            by_author=[row for row in rows if row.is_by_author and row.pk not in shown][:limit],
             previous=next((row for row in rows if row.is_previous), None),
             following=next((row for row in rows if row.is_next), None),
         )
@@ -576,6 +617,32 @@ class Article(models.Model):
         return bool(self.published_at) and self.updated_at - self.published_at > timedelta(minutes=5)
 
 
+class RelatedStoryQuerySet(models.QuerySet):
+    def refresh_around(self, article):
+        """
+        Rank and store `article`'s related stories, then those of the stories it now
+        lists, so that a story going out also appears under the older ones it relates to.
+        """
+        ranked = self.refresh(article)
+        for story in Article.objects.filter(pk__in=ranked).prefetch_related("tags"):
+            self.refresh(story)
+
+    def refresh(self, article):
+        """
+        Rank and store `article`'s related stories among those with a public address
+        (each page shows the ones readers may see at the time); return their pks.
+        """
+        ranked = list(
+            Article.objects.with_public_address().related_to(article, limit=RELATED_STORED).values_list("pk", flat=True)
+        )
+        with transaction.atomic(using=self.db):
+            self.filter(article=article).delete()
+            self.bulk_create(
+                RelatedStory(article=article, story_id=pk, position=position) for position, pk in enumerate(ranked)
+            )
+        return ranked
+
+
 class Byline(models.Model):
     """An author's credit on an article, in order, with an optional role."""
 
@@ -600,6 +667,33 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.role}: {self.author}" if self.role else str(self.author)
+
+
+class RelatedStory(models.Model):
+    """
+    A story listed as related under another, ranked by `ArticleQuerySet.related_to()`
+    when the other was last published or edited and kept here, so that a story page
+    reads its related stories rather than ranking the archive on every view.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    story = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_listings")
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    objects = RelatedStoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        verbose_name = _("related story")
+        verbose_name_plural = _("related stories")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="unique_related_position"),
+            models.UniqueConstraint(fields=["article", "story"], name="unique_related_story"),
+            models.CheckConstraint(condition=~Q(article=F("story")), name="related_story_not_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} → {self.story}"
 
 
 class TransitionQuerySet(models.QuerySet):

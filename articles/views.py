@@ -42,14 +42,12 @@ class HomeView(TemplateView):
 
 def article_page_context(request, article):
     """Return what the article page shows around the story: related stories, links, publisher, structured data."""
-    published = Article.objects.published()
-    related = list(published.related_to(article))
-    links = published.links_around(article, exclude=[story.pk for story in related])
+    links = Article.objects.published().links_around(article)
     publisher = Organisation.objects.publisher()
     data = structured_data.article_page(article, request, publisher)
     return {
         "publisher": publisher,
-        "related": related,
+        "related": links.related,
         "more_by_author": links.by_author,
         "previous_in_section": links.previous,
         "next_in_section": links.following,

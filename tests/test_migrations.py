@@ -107,7 +107,8 @@ def test_a_database_at_the_previous_layout_migrates_forward_keeping_every_row():
         new = migrate(latest)
 
     new_models = [model for label in OUR_APPS for model in current_apps.get_app_config(label).get_models()]
-    assert rows_by_table(new_models) == before
+    # Tables made since then start empty: related stories are ranked when a story is next saved.
+    assert rows_by_table(new_models) == before | {"articles_relatedstory": 0}
 
     Revision = current_apps.get_model("editing", "Revision")
     Autosave = current_apps.get_model("editing", "Autosave")
