@@ -1,15 +1,27 @@
+from datetime import date
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.generic import DateDetailView, DetailView, ListView, TemplateView
+from django.views.generic import (
+    DateDetailView,
+    DayArchiveView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
 from taggit.models import Tag
 
 from authors.models import Organisation
 from authors.structured_data import json_ld
+from newsroom.pagination import query_string
 from newsroom.views import ObjectArticleListView, UncountedPaginationMixin, sharing_context
 
 from . import structured_data, workflow
@@ -137,6 +149,47 @@ class TagView(ObjectArticleListView):
 
     def get_object_path(self):
         return reverse("articles:tag", args=[self.object.slug])
+
+
+class ArchiveMixin(UncountedPaginationMixin):
+    """Show the stories published in a year, a month or a day, newest first, twenty a page."""
+
+    date_field = "published_at"
+    month_format = "%m"
+    # An empty day is a page saying so, and previous and next are the neighbouring days:
+    # finding the nearest day with stories would cost two queries more.
+    allow_empty = True
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Django would list the periods that have stories with a DISTINCT over the whole
+        # period; the pages link to the previous and next period instead.
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        path = self.request.path + query_string(context["page_obj"].query)
+        return context | sharing_context(self.request, path)
+
+
+class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
+    make_object_list = True
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """Return the months of the year up to now, each a link, without asking which have stories."""
+        this_month = timezone.localdate().replace(day=1)
+        months = [date(int(self.get_year()), month, 1) for month in range(1, 13)]
+        return [month for month in months if month <= this_month]
+
+
+class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
+    pass
+
+
+class ArticleDayArchiveView(ArchiveMixin, DayArchiveView):
+    pass
 
 
 class CorrectionListView(UncountedPaginationMixin, ListView):
