@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 from .html import EDITOR_EXTENSIONS, sanitise_html
 
@@ -138,6 +140,10 @@ def later(at, pk):
     return Q(published_at__gte=at) & (Q(published_at__gt=at) | Q(pk__gt=pk))
 
 
+# Stands for a publication date save() cannot compare with: the field was not loaded.
+NOT_LOADED = object()
+
+
 def visible_to_readers(now):
     """Return the condition, at time `now`, for an article to be visible to readers."""
     return (
@@ -149,9 +155,45 @@ def visible_to_readers(now):
 
 class ArticleQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        """Update the rows and bump their version, so open change forms notice the change."""
+        """
+        Update the rows and bump their version, so open change forms notice the change;
+        a new publication date is copied onto the rows' bylines and tags as well.
+        """
         kwargs.setdefault("version", F("version") + 1)
-        return super().update(**kwargs)
+        if "published_at" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            Article.objects.using(self.db).filter(pk__in=pks).copy_dates_to_links()
+        return count
+
+    def copy_dates_to_links(self):
+        """Copy each of these articles' publication date onto its bylines and tags, which lists walk by date."""
+        for link in DatedLink.__subclasses__():
+            article = link.ARTICLE_FIELD
+            link._base_manager.using(self.db).filter(**{f"{article}__in": self.values("pk")}).update(
+                published_at=Subquery(
+                    Article._base_manager.filter(pk=OuterRef(f"{article}_id")).values("published_at")[:1]
+                )
+            )
+
+    def listed_under(self, link, **lookups):
+        """
+        Return these articles linked by `link` ("bylines" or "tagged_items") to what
+        `lookups` name (author=…, tag=…), newest first, each annotated with `listed_at`:
+        the link's copy of its publication date. Ordering and paging by it walks the
+        link's index on (author or tag, date) and stops after a page, however old the
+        author's or tag's stories are and however many there are.
+        """
+        condition = Q(**{f"{link}__{name}": value for name, value in lookups.items()})
+        return (
+            self.annotate(listing=FilteredRelation(link, condition=condition), listed_at=F("listing__published_at"))
+            # Through the annotation, so that the filter joins no second copy of the links;
+            # a link without a date is a draft's.
+            .filter(listed_at__isnull=False)
+            .order_by("-listed_at", "-pk")
+        )
 
     def published(self):
         """Return articles that readers may see now: published, due, out of embargo and not expired."""
@@ -268,7 +310,9 @@ class ArticleQuerySet(models.QuerySet):
         """
         tag_ids = [tag.pk for tag in article.tags.all()]
         others = self.exclude(pk=article.pk).newest_first()
-        candidates = [others.filter(tags=tag_id) for tag_id in tag_ids] + [others.filter(section_id=article.section_id)]
+        candidates = [others.listed_under("tagged_items", tag=tag_id) for tag_id in tag_ids] + [
+            others.filter(section_id=article.section_id)
+        ]
         shared_tags = Count("tags", filter=Q(tags__in=tag_ids), distinct=True) if tag_ids else Value(0)
         return (
             self.in_any(*(candidate[:RELATED_CANDIDATES] for candidate in candidates))
@@ -288,10 +332,9 @@ class ArticleQuerySet(models.QuerySet):
         if not bylines:
             return self.none()
         return (
-            self.filter(authors=bylines[0].author_id)
+            self.listed_under("bylines", author=bylines[0].author_id)
             .exclude(pk=article.pk)
-            .exclude(pk__in=exclude)
-            .newest_first()[:limit]
+            .exclude(pk__in=exclude)[:limit]
         )
 
     def neighbours_in_section(self, article):
@@ -323,7 +366,7 @@ class ArticleQuerySet(models.QuerySet):
         rows = list(
             self.in_any(self.filter(related_listings__article=article), by_author, previous, following)
             .annotate(
-                related_position=Subquery(stored.filter(story=OuterRef("pk")).values("position")[:1]),
+                related_position=Subquery(stored.filter(story=OuterRef("pk")).order_by().values("position")[:1]),
                 **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in lists.items()},
             )
             .for_links()
@@ -378,7 +421,7 @@ class Article(models.Model):
         verbose_name=_("sources"),
         help_text=_("Agencies and organisations the story cites."),
     )
-    tags = TaggableManager(_("tags"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True, through="TaggedArticle")
     dateline = models.CharField(
         _("dateline"), max_length=100, blank=True, default="", help_text=_("Where the story was reported from.")
     )
@@ -576,11 +619,22 @@ class Article(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        # What save() compares with, to know whether bylines and tags need the new date.
+        article._stored_published_at = article.__dict__.get("published_at", NOT_LOADED)
+        return article
+
     def save(self, *args, **kwargs):
-        """Save, refusing with `EditConflict` if the row changed since this copy was loaded."""
+        """
+        Save, refusing with `EditConflict` if the row changed since this copy was loaded,
+        and copy a new publication date onto the bylines and tags.
+        """
         self.body = sanitise_html(self.body)
         if self._state.adding or kwargs.get("force_insert"):
             super().save(*args, **kwargs)
+            self._stored_published_at = self.published_at
             return
         expected = self.version
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
@@ -598,6 +652,12 @@ class Article(models.Model):
             except BaseException:
                 self.version = expected
                 raise
+            update_fields = kwargs.get("update_fields")
+            if self.published_at != getattr(self, "_stored_published_at", NOT_LOADED) and (
+                update_fields is None or "published_at" in update_fields
+            ):
+                Article.objects.using(using).filter(pk=self.pk).copy_dates_to_links()
+                self._stored_published_at = self.published_at
 
     @property
     def last_modified_at(self):
@@ -643,7 +703,43 @@ class RelatedStoryQuerySet(models.QuerySet):
         return ranked
 
 
-class Byline(models.Model):
+class DatedLinkQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Create the links, giving those made without it their article's publication date."""
+        objs = list(objs)
+        article_id = f"{self.model.ARTICLE_FIELD}_id"
+        undated = {getattr(link, article_id) for link in objs if link.published_at is None}
+        if undated:
+            dates = dict(Article._base_manager.using(self.db).filter(pk__in=undated).values_list("pk", "published_at"))
+            for link in objs:
+                if link.published_at is None:
+                    link.published_at = dates.get(getattr(link, article_id))
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class DatedLink(models.Model):
+    """
+    A link from an article to what lists it (an author, a tag) that keeps a copy of the
+    article's publication date, so that the list walks an index on (author or tag,
+    date) newest first. The link copies the date when it is made; Article.save() and
+    ArticleQuerySet.update() copy a new date onto every link of the article.
+    """
+
+    ARTICLE_FIELD = "article"
+
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+
+    objects = DatedLinkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.published_at = getattr(self, self.ARTICLE_FIELD).published_at
+        super().save(*args, **kwargs)
+
+
+class Byline(DatedLink):
     """An author's credit on an article, in order, with an optional role."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
@@ -662,11 +758,26 @@ class Byline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="unique_byline_author"),
         ]
-        # An author's page finds their stories from here.
-        indexes = [models.Index(fields=["author", "article"], name="byline_author_article")]
+        # An author's page and feed walk their stories newest first from here.
+        indexes = [models.Index(fields=["author", "published_at", "article"], name="byline_author_listed")]
 
     def __str__(self):
         return f"{self.role}: {self.author}" if self.role else str(self.author)
+
+
+class TaggedArticle(DatedLink, TaggedItemBase):
+    """A tag on an article (django-taggit's through model, with the article's publication date)."""
+
+    ARTICLE_FIELD = "content_object"
+
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")]
+        # A topic's page and feed, and the related stories' candidates, walk its stories newest first from here.
+        indexes = [models.Index(fields=["tag", "published_at", "content_object"], name="tag_listed")]
 
 
 class RelatedStory(models.Model):

@@ -143,9 +143,11 @@ class SectionView(ObjectArticleListView):
 class TagView(ObjectArticleListView):
     model = Tag
     template_name = "articles/tag_detail.html"
+    # Paged by the tag links' copy of the publication date, which their index holds.
+    keyset_field = "listed_at"
 
     def get_queryset(self):
-        return Article.objects.published().filter(tags=self.object).for_listing()
+        return Article.objects.published().listed_under("tagged_items", tag=self.object).for_listing()
 
     def get_object_path(self):
         return reverse("articles:tag", args=[self.object.slug])
