@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path
 from django.utils.html import format_html
@@ -8,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from newsroom.pagination import EstimatingPaginator
+
 from . import workflow
 from .forms import WORKFLOW_ONLY_FIELDS, ArticleAdminForm, PreviewLinkForm, TagNamesField
-from .models import Article, Byline, Correction, PreviewLink, Section
+from .models import Article, Byline, Correction, PreviewLink, RelatedStory, Section, TaggedArticle
 from .signals import article_edited
 
 TAG_SUGGESTIONS = 20
@@ -31,12 +34,30 @@ class TagListFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        return Tag.objects.filter(article__isnull=False).distinct().order_by("name").values_list("slug", "name")
+        # One index probe a tag, rather than DISTINCT over every tag on every story.
+        in_use = Exists(TaggedArticle.objects.filter(tag=OuterRef("pk")))
+        return Tag.objects.filter(in_use).order_by("name").values_list("slug", "name")
 
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(tags__slug=self.value())
         return queryset
+
+
+class BylinedAuthorListFilter(admin.RelatedFieldListFilter):
+    """Filter by the authors who have bylines, found one index probe each rather than by reading every byline."""
+
+    def field_choices(self, field, request, model_admin):
+        has_bylines = Q(Exists(Byline.objects.filter(author=OuterRef("pk"))))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=has_bylines, ordering=ordering)
+
+
+class ArticleChangeList(ChangeList):
+    """The admin's list of articles, without the text of each."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer("body", "search_vector")
 
 
 class MineListFilter(admin.SimpleListFilter):
@@ -93,9 +114,20 @@ class PreviewLinkInline(admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status", "section", "byline_names", "published_at", "updated_at", "is_live"]
-    list_filter = [MineListFilter, "status", "section", ("authors", admin.RelatedOnlyFieldListFilter), TagListFilter]
+    list_filter = [
+        MineListFilter,
+        "status",
+        "section",
+        ("authors", BylinedAuthorListFilter),
+        TagListFilter,
+        ("published_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["headline", "standfirst", "body"]
-    date_hierarchy = "published_at"
+    # No date_hierarchy: listing its years reads every story (half a second at a million
+    # on PostgreSQL); the date filter asks nothing, and ?published_at__year=2023 still works.
+    # No full count either, and the page count is the planner's estimate for long lists.
+    show_full_result_count = False
+    paginator = EstimatingPaginator
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "sources", "photo", "embargoed_by"]
     inlines = [BylineInline, CorrectionInline, PreviewLinkInline]
@@ -130,6 +162,9 @@ class ArticleAdmin(admin.ModelAdmin):
             .select_related("section")
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -247,13 +282,15 @@ class ArticleAdmin(admin.ModelAdmin):
         button (and, in the editing app, the version the editor opened) and save_model()
         has saved the article; what follows comes in this order:
         1. its bylines, tags, sources, corrections and preview links;
-        2. `article_edited`, on which the editing app records the revision;
-        3. the workflow button's transition, on the article as saved with its bylines.
+        2. its related stories, ranked by its new tags and section;
+        3. `article_edited`, on which the editing app records the revision;
+        4. the workflow button's transition, on the article as saved with its bylines.
         Django runs the whole save in one transaction. The form has checked the transition
         already, so only a colleague's change in between makes it fail here; the save then
         stands and the message says why the transition did not.
         """
         super().save_related(request, form, formsets, change)
+        RelatedStory.objects.refresh_around(form.instance)
         article_edited.send(sender=Article, article=form.instance, user=request.user, created=not change)
         if action := form.cleaned_data.get("transition"):
             self.run_transition(

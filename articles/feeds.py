@@ -64,7 +64,7 @@ class LatestArticlesFeed(Feed):
 
     def articles(self, obj):
         """Return the published stories this feed is about, newest first."""
-        return Article.objects.published()
+        return Article.objects.published().newest_first()
 
     def items(self, obj):
         return self.articles(obj).for_listing().prefetch_related("tags")[:FEED_LENGTH]
@@ -134,7 +134,7 @@ class SectionFeed(ObjectFeed):
         return section.description or _("The latest %(section)s stories.") % {"section": section.name}
 
     def articles(self, section):
-        return section.articles.published()
+        return section.articles.published().newest_first()
 
 
 class SectionAtomFeed(SectionFeed):
@@ -150,7 +150,7 @@ class AuthorFeed(ObjectFeed):
         return _("The latest stories by %(author)s.") % {"author": author.name}
 
     def articles(self, author):
-        return author.articles.published()
+        return Article.objects.published().listed_under("bylines", author=author)
 
 
 class AuthorAtomFeed(AuthorFeed):
@@ -169,7 +169,7 @@ class TagFeed(ObjectFeed):
         return _("The latest stories on %(topic)s.") % {"topic": tag.name}
 
     def articles(self, tag):
-        return Article.objects.published().filter(tags=tag)
+        return Article.objects.published().listed_under("tagged_items", tag=tag)
 
 
 class TagAtomFeed(TagFeed):

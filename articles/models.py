@@ -1,6 +1,4 @@
-import operator
 from datetime import timedelta
-from functools import reduce
 from typing import NamedTuple
 
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -21,16 +20,16 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Greatest, RowNumber
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
-from newsroom.cache import delete_quietly, get_quietly, set_quietly
+from newsroom.cache import delete_quietly, get_or_set_quietly
 
 from .html import EDITOR_EXTENSIONS, sanitise_html
 
@@ -55,11 +54,7 @@ class SectionQuerySet(models.QuerySet):
         every page and changes rarely. Saving or deleting a section refreshes it here;
         other processes with their own local cache catch up within NAVIGATION_TIMEOUT.
         """
-        sections = get_quietly(Section.NAVIGATION_CACHE_KEY)
-        if sections is None:
-            sections = list(self.all())
-            set_quietly(Section.NAVIGATION_CACHE_KEY, sections, Section.NAVIGATION_TIMEOUT)
-        return sections
+        return get_or_set_quietly(Section.NAVIGATION_CACHE_KEY, lambda: list(self.all()), Section.NAVIGATION_TIMEOUT)
 
 
 class Section(models.Model):
@@ -108,11 +103,46 @@ class EditConflict(Exception):
 
 
 class StoryLinks(NamedTuple):
-    """The stories a story page links to besides the related ones."""
+    """The stories a story page links to: related ones, more by its author, the previous and next in its section."""
 
+    related: list
     by_author: list
     previous: "Article | None"
     following: "Article | None"
+
+
+class FrontPage(NamedTuple):
+    """The stories of the home page: the newest, then the newest of each section."""
+
+    latest: list
+    by_section: list
+
+
+# How many related stories a story page shows, and how many are stored for it, so that
+# the page still has enough when some of them are taken down or expire.
+RELATED_SHOWN = 4
+RELATED_STORED = 8
+# How many of the newest stories sharing each tag, and in the section, are weighed as
+# related: the bound that keeps ranking them the same work at any size of archive.
+RELATED_CANDIDATES = 50
+
+
+def earlier(at, pk):
+    """
+    Return the condition for stories before (`at`, `pk`) in newest-first order. The
+    range on the date alone comes first so that an index scan starts there, rather
+    than reading every newer story; the second term only settles stories of the same time.
+    """
+    return Q(published_at__lte=at) & (Q(published_at__lt=at) | Q(pk__lt=pk))
+
+
+def later(at, pk):
+    """Return the condition for stories after (`at`, `pk`) in newest-first order."""
+    return Q(published_at__gte=at) & (Q(published_at__gt=at) | Q(pk__gt=pk))
+
+
+# Stands for a publication date save() cannot compare with: the field was not loaded.
+NOT_LOADED = object()
 
 
 def visible_to_readers(now):
@@ -126,13 +156,69 @@ def visible_to_readers(now):
 
 class ArticleQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        """Update the rows and bump their version, so open change forms notice the change."""
+        """
+        Update the rows and bump their version, so open change forms notice the change;
+        a new publication date is copied onto the rows' bylines and tags as well.
+        """
         kwargs.setdefault("version", F("version") + 1)
-        return super().update(**kwargs)
+        if "published_at" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            Article.objects.using(self.db).filter(pk__in=pks).copy_dates_to_links()
+        return count
+
+    def copy_dates_to_links(self):
+        """Copy each of these articles' publication date onto its bylines and tags, which lists walk by date."""
+        for link in DatedLink.__subclasses__():
+            article = link.ARTICLE_FIELD
+            link._base_manager.using(self.db).filter(**{f"{article}__in": self.values("pk")}).update(
+                published_at=Subquery(
+                    Article._base_manager.filter(pk=OuterRef(f"{article}_id")).values("published_at")[:1]
+                )
+            )
+
+    def listed_under(self, link, **lookups):
+        """
+        Return these articles linked by `link` ("bylines" or "tagged_items") to what
+        `lookups` name (author=…, tag=…), newest first, each annotated with `listed_at`:
+        the link's copy of its publication date. Ordering and paging by it walks the
+        link's index on (author or tag, date) and stops after a page, however old the
+        author's or tag's stories are and however many there are.
+        """
+        condition = Q(**{f"{link}__{name}": value for name, value in lookups.items()})
+        return (
+            self.annotate(listing=FilteredRelation(link, condition=condition), listed_at=F("listing__published_at"))
+            # Through the annotation, so that the filter joins no second copy of the links;
+            # a link without a date is a draft's.
+            .filter(listed_at__isnull=False)
+            .order_by("-listed_at", "-pk")
+        )
 
     def published(self):
         """Return articles that readers may see now: published, due, out of embargo and not expired."""
         return self.filter(visible_to_readers(timezone.now()))
+
+    def with_public_address(self):
+        """Return published stories, whether readers can see them yet or not: the rule of `has_public_address()`."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__isnull=False)
+
+    def newest_first(self):
+        """Order newest first, by the (published_at, id) the indexes hold."""
+        return self.order_by("-published_at", "-pk")
+
+    def in_any(self, *parts):
+        """
+        Return these articles that are in any of `parts`, querysets of articles that may
+        each be ordered and sliced, in one statement that runs each part as its own
+        bounded query. UNION ALL of their ids lets every part use its index; SQLite
+        refuses LIMIT in a part of a UNION but not in a subquery within one.
+        """
+        ids = [Article._base_manager.filter(pk__in=part.values("pk")).values("pk").order_by() for part in parts]
+        if not ids:
+            return self.none()
+        return self.filter(pk__in=ids[0].union(*ids[1:], all=True) if len(ids) > 1 else ids[0])
 
     def upcoming(self):
         """Return published articles that readers will see later: scheduled or still under embargo."""
@@ -187,15 +273,19 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Load what an article card shows: section, photo with its renditions, and bylines with their authors."""
-        return self.select_related("section", "photo").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")), "photo__renditions"
+        """Load what an article card shows: section, photo (which keeps its renditions), and bylines with their authors."""
+        return (
+            self.select_related("section", "photo")
+            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+            .defer(*Article.NOT_ON_CARDS)
         )
 
     def for_detail(self):
         """Load everything the article page shows."""
         return (
             self.for_listing()
+            .defer(None)
+            .defer("search_vector")
             .select_related("photo__photographer", "photo__source_organisation")
             .prefetch_related("sources", "tags", "corrections")
         )
@@ -206,29 +296,44 @@ class ArticleQuerySet(models.QuerySet):
             "headline", "slug", "status", "published_at", "section__name", "section__slug"
         )
 
-    def latest_per_section(self, count):
-        """Return the newest `count` articles of each section, by section then date."""
-        return (
-            self.annotate(
-                rank_in_section=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc())
-            )
-            .filter(rank_in_section__lte=count)
-            .order_by("section__position", "section__name", "-published_at")
+    def front_page(self, sections, latest_count, section_count):
+        """
+        Return the newest `latest_count` of these stories, and the newest `section_count`
+        of each of `sections`, in one query of one bounded part per list.
+        """
+        newest = self.newest_first()
+        rows = list(
+            self.in_any(
+                newest[:latest_count], *(newest.filter(section=section)[:section_count] for section in sections)
+            ).newest_first()
+        )
+        return FrontPage(
+            latest=rows[:latest_count],
+            by_section=[
+                (section, [row for row in rows if row.section_id == section.pk][:section_count]) for section in sections
+            ],
         )
 
-    def related_to(self, article, limit=4):
-        """Return up to `limit` other stories: most shared tags first, then same section, then newest."""
+    def related_to(self, article, limit=RELATED_SHOWN):
+        """
+        Return up to `limit` other stories: most shared tags first, then same section,
+        then newest. Only the newest RELATED_CANDIDATES stories sharing each tag, and in
+        the section, are weighed, so the work is the same at any size of archive.
+        """
         tag_ids = [tag.pk for tag in article.tags.all()]
+        others = self.exclude(pk=article.pk).newest_first()
+        candidates = [others.listed_under("tagged_items", tag=tag_id) for tag_id in tag_ids] + [
+            others.filter(section_id=article.section_id)
+        ]
         shared_tags = Count("tags", filter=Q(tags__in=tag_ids), distinct=True) if tag_ids else Value(0)
         return (
-            self.exclude(pk=article.pk)
+            self.in_any(*(candidate[:RELATED_CANDIDATES] for candidate in candidates))
             .annotate(
                 shared_tags=shared_tags,
                 same_section=Case(
                     When(section_id=article.section_id, then=Value(1)), default=Value(0), output_field=IntegerField()
                 ),
             )
-            .filter(Q(shared_tags__gt=0) | Q(section_id=article.section_id))
             .for_links()
             .order_by("-shared_tags", "-same_section", "-published_at", "-pk")[:limit]
         )
@@ -239,44 +344,53 @@ class ArticleQuerySet(models.QuerySet):
         if not bylines:
             return self.none()
         return (
-            self.filter(authors=bylines[0].author_id)
+            self.listed_under("bylines", author=bylines[0].author_id)
             .exclude(pk=article.pk)
-            .exclude(pk__in=exclude)
-            .order_by("-published_at", "-pk")[:limit]
+            .exclude(pk__in=exclude)[:limit]
         )
 
     def neighbours_in_section(self, article):
-        """Return the pks of the stories just before and just after `article` in its section, as subqueries."""
+        """Return the stories just before and just after `article` in its section, as querysets of at most one."""
         in_section = self.filter(section_id=article.section_id)
         at, pk = article.published_at, article.pk
-        earlier = in_section.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
-        later = in_section.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
         return (
-            Subquery(earlier.order_by("-published_at", "-pk").values("pk")[:1]),
-            Subquery(later.order_by("published_at", "pk").values("pk")[:1]),
+            in_section.filter(earlier(at, pk)).newest_first()[:1],
+            in_section.filter(later(at, pk)).order_by("published_at", "pk")[:1],
         )
 
     def links_around(self, article, exclude=(), limit=4):
         """
-        Return more by the article's first-named author (leaving out `exclude`, pks),
-        and the previous and next stories in its section, in one query.
+        Return, in one query, the article's stored related stories (RelatedStory), more
+        by its first-named author (leaving out `exclude`, pks, and the related stories
+        shown), and the previous and next stories in its section.
         """
         previous, following = self.neighbours_in_section(article)
-        # A story page's query budget is tight, so the three lists come in one query,
-        # each row flagged with the lists it belongs to.
+        stored = RelatedStory.objects.filter(article=article)
+        # Enough stories by the author that `limit` remain once the related ones shown are left out.
+        by_author = self.by_lead_author(article, exclude, limit + RELATED_SHOWN)
+        # A story page's query budget is tight, so the lists come in one query, each
+        # row flagged with the lists it belongs to.
         lists = {
-            "is_by_author": Q(pk__in=self.by_lead_author(article, exclude, limit).values("pk")),
-            "is_previous": Q(pk=previous),
-            "is_next": Q(pk=following),
+            "is_by_author": Q(pk__in=by_author.values("pk")),
+            "is_previous": Q(pk__in=previous.values("pk")),
+            "is_next": Q(pk__in=following.values("pk")),
         }
         rows = list(
-            self.filter(reduce(operator.or_, lists.values()))
-            .annotate(**{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in lists.items()})
+            self.in_any(self.filter(related_listings__article=article), by_author, previous, following)
+            .annotate(
+                related_position=Subquery(stored.filter(story=OuterRef("pk")).order_by().values("position")[:1]),
+                **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in lists.items()},
+            )
             .for_links()
-            .order_by("-published_at", "-pk")
+            .newest_first()
         )
+        related = sorted(
+            (row for row in rows if row.related_position is not None), key=lambda row: row.related_position
+        )[:RELATED_SHOWN]
+        shown = {row.pk for row in related}
         return StoryLinks(
-            by_author=[row for row in rows if row.is_by_author],
+            related=related,
+            by_author=[row for row in rows if row.is_by_author and row.pk not in shown][:limit],
             previous=next((row for row in rows if row.is_previous), None),
             following=next((row for row in rows if row.is_next), None),
         )
@@ -319,7 +433,7 @@ class Article(models.Model):
         verbose_name=_("sources"),
         help_text=_("Agencies and organisations the story cites."),
     )
-    tags = TaggableManager(_("tags"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True, through="TaggedArticle")
     dateline = models.CharField(
         _("dateline"), max_length=100, blank=True, default="", help_text=_("Where the story was reported from.")
     )
@@ -385,6 +499,24 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # What cards, feeds and search results never show, left unloaded by `for_listing()`.
+    NOT_ON_CARDS = [
+        "body",
+        "search_vector",
+        "dateline",
+        "embargo_lifts_at",
+        "embargoed_by",
+        "expires_at",
+        "is_open_for_comments",
+        "created_at",
+        "created_by",
+        "version",
+        "section__description",
+        "photo__caption",
+        "photo__usage_terms",
+        "photo__copyright_holder",
+    ]
+
     class Meta:
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
@@ -397,6 +529,20 @@ class Article(models.Model):
                 fields=["embargo_lifts_at"], condition=Q(embargo_lifts_at__isnull=False), name="article_embargo_lifts"
             ),
             models.Index(fields=["expires_at"], condition=Q(expires_at__isnull=False), name="article_expires"),
+            # What readers may see is always among the published rows, newest first: the
+            # home page, feeds, date archives and every list page walk these.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(status="published"),
+                name="article_published",
+            ),
+            models.Index(
+                fields=["section", "published_at", "id"],
+                condition=Q(status="published"),
+                name="article_section_published",
+            ),
+            # The admin's list, newest first with drafts (no date) on top, as Meta.ordering says.
+            models.Index(fields=["published_at", "created_at", "id"], name="article_admin_order"),
         ]
         permissions = [
             ("submit_article", _("Can submit articles for review")),
@@ -490,11 +636,22 @@ class Article(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        # What save() compares with, to know whether bylines and tags need the new date.
+        article._stored_published_at = article.__dict__.get("published_at", NOT_LOADED)
+        return article
+
     def save(self, *args, **kwargs):
-        """Save, refusing with `EditConflict` if the row changed since this copy was loaded."""
+        """
+        Save, refusing with `EditConflict` if the row changed since this copy was loaded,
+        and copy a new publication date onto the bylines and tags.
+        """
         self.body = sanitise_html(self.body)
         if self._state.adding or kwargs.get("force_insert"):
             super().save(*args, **kwargs)
+            self._stored_published_at = self.published_at
             return
         expected = self.version
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
@@ -512,6 +669,12 @@ class Article(models.Model):
             except BaseException:
                 self.version = expected
                 raise
+            update_fields = kwargs.get("update_fields")
+            if self.published_at != getattr(self, "_stored_published_at", NOT_LOADED) and (
+                update_fields is None or "published_at" in update_fields
+            ):
+                Article.objects.using(using).filter(pk=self.pk).copy_dates_to_links()
+                self._stored_published_at = self.published_at
 
     @property
     def last_modified_at(self):
@@ -531,7 +694,69 @@ class Article(models.Model):
         return bool(self.published_at) and self.updated_at - self.published_at > timedelta(minutes=5)
 
 
-class Byline(models.Model):
+class RelatedStoryQuerySet(models.QuerySet):
+    def refresh_around(self, article):
+        """
+        Rank and store `article`'s related stories, then those of the stories it now
+        lists, so that a story going out also appears under the older ones it relates to.
+        """
+        ranked = self.refresh(article)
+        for story in Article.objects.filter(pk__in=ranked).prefetch_related("tags"):
+            self.refresh(story)
+
+    def refresh(self, article):
+        """
+        Rank and store `article`'s related stories among those with a public address
+        (each page shows the ones readers may see at the time); return their pks.
+        """
+        ranked = list(
+            Article.objects.with_public_address().related_to(article, limit=RELATED_STORED).values_list("pk", flat=True)
+        )
+        with transaction.atomic(using=self.db):
+            self.filter(article=article).delete()
+            self.bulk_create(
+                RelatedStory(article=article, story_id=pk, position=position) for position, pk in enumerate(ranked)
+            )
+        return ranked
+
+
+class DatedLinkQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Create the links, giving those made without it their article's publication date."""
+        objs = list(objs)
+        article_id = f"{self.model.ARTICLE_FIELD}_id"
+        undated = {getattr(link, article_id) for link in objs if link.published_at is None}
+        if undated:
+            dates = dict(Article._base_manager.using(self.db).filter(pk__in=undated).values_list("pk", "published_at"))
+            for link in objs:
+                if link.published_at is None:
+                    link.published_at = dates.get(getattr(link, article_id))
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class DatedLink(models.Model):
+    """
+    A link from an article to what lists it (an author, a tag) that keeps a copy of the
+    article's publication date, so that the list walks an index on (author or tag,
+    date) newest first. The link copies the date when it is made; Article.save() and
+    ArticleQuerySet.update() copy a new date onto every link of the article.
+    """
+
+    ARTICLE_FIELD = "article"
+
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+
+    objects = DatedLinkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.published_at = getattr(self, self.ARTICLE_FIELD).published_at
+        super().save(*args, **kwargs)
+
+
+class Byline(DatedLink):
     """An author's credit on an article, in order, with an optional role."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
@@ -550,9 +775,53 @@ class Byline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="unique_byline_author"),
         ]
+        # An author's page and feed walk their stories newest first from here.
+        indexes = [models.Index(fields=["author", "published_at", "article"], name="byline_author_listed")]
 
     def __str__(self):
         return f"{self.role}: {self.author}" if self.role else str(self.author)
+
+
+class TaggedArticle(DatedLink, TaggedItemBase):
+    """A tag on an article (django-taggit's through model, with the article's publication date)."""
+
+    ARTICLE_FIELD = "content_object"
+
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")]
+        # A topic's page and feed, and the related stories' candidates, walk its stories newest first from here.
+        indexes = [models.Index(fields=["tag", "published_at", "content_object"], name="tag_listed")]
+
+
+class RelatedStory(models.Model):
+    """
+    A story listed as related under another, ranked by `ArticleQuerySet.related_to()`
+    when the other was last published or edited and kept here, so that a story page
+    reads its related stories rather than ranking the archive on every view.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    story = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_listings")
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    objects = RelatedStoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        verbose_name = _("related story")
+        verbose_name_plural = _("related stories")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="unique_related_position"),
+            models.UniqueConstraint(fields=["article", "story"], name="unique_related_story"),
+            models.CheckConstraint(condition=~Q(article=F("story")), name="related_story_not_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} → {self.story}"
 
 
 class TransitionQuerySet(models.QuerySet):
@@ -631,6 +900,8 @@ class Correction(models.Model):
         verbose_name = _("correction or update")
         verbose_name_plural = _("corrections and updates")
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="correction_has_text")]
+        # The public log of corrections walks them newest first.
+        indexes = [models.Index(fields=["created_at", "id"], name="correction_created")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.article}"

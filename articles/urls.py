@@ -13,6 +13,15 @@ urlpatterns = [
         views.ArticleDetailView.as_view(),
         name="detail",
     ),
+    re_path(r"^(?P<year>[0-9]{4})/$", views.ArticleYearArchiveView.as_view(), name="archive_year"),
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", views.ArticleMonthArchiveView.as_view(), name="archive_month"
+    ),
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/$",
+        views.ArticleDayArchiveView.as_view(),
+        name="archive_day",
+    ),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("preview/shared/<str:token>/", views.SharedPreviewView.as_view(), name="shared_preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),

@@ -1,4 +1,4 @@
-from itertools import groupby
+from datetime import date
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -6,13 +6,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.generic import DateDetailView, DetailView, ListView, TemplateView
+from django.views.generic import (
+    DateDetailView,
+    DayArchiveView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
 from taggit.models import Tag
 
 from authors.models import Organisation
 from authors.structured_data import json_ld
-from newsroom.views import ObjectArticleListView, sharing_context
+from newsroom.pagination import query_string
+from newsroom.views import ObjectArticleListView, UncountedPaginationMixin, sharing_context
 
 from . import structured_data, workflow
 from .models import Article, Correction, PreviewLink, Section
@@ -26,14 +36,17 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published().for_listing()
-        lead, *rest = published[: 1 + HOME_TOP_COUNT + HOME_LATEST_COUNT] or [None]
-        by_section = published.latest_per_section(HOME_PER_SECTION_COUNT)
+        front = (
+            Article.objects.published()
+            .for_listing()
+            .front_page(Section.objects.navigation(), 1 + HOME_TOP_COUNT + HOME_LATEST_COUNT, HOME_PER_SECTION_COUNT)
+        )
+        lead, *rest = front.latest or [None]
         return super().get_context_data(
             lead=lead,
             top=rest[:HOME_TOP_COUNT],
             latest=rest[HOME_TOP_COUNT:],
-            sections=[(section, list(articles)) for section, articles in groupby(by_section, key=lambda a: a.section)],
+            sections=[(section, articles) for section, articles in front.by_section if articles],
             **sharing_context(self.request, reverse("articles:home")),
             **kwargs,
         )
@@ -41,14 +54,12 @@ class HomeView(TemplateView):
 
 def article_page_context(request, article):
     """Return what the article page shows around the story: related stories, links, publisher, structured data."""
-    published = Article.objects.published()
-    related = list(published.related_to(article))
-    links = published.links_around(article, exclude=[story.pk for story in related])
+    links = Article.objects.published().links_around(article)
     publisher = Organisation.objects.publisher()
     data = structured_data.article_page(article, request, publisher)
     return {
         "publisher": publisher,
-        "related": related,
+        "related": links.related,
         "more_by_author": links.by_author,
         "previous_in_section": links.previous,
         "next_in_section": links.following,
@@ -132,16 +143,59 @@ class SectionView(ObjectArticleListView):
 class TagView(ObjectArticleListView):
     model = Tag
     template_name = "articles/tag_detail.html"
+    # Paged by the tag links' copy of the publication date, which their index holds.
+    keyset_field = "listed_at"
 
     def get_queryset(self):
-        return Article.objects.published().filter(tags=self.object).for_listing()
+        return Article.objects.published().listed_under("tagged_items", tag=self.object).for_listing()
 
     def get_object_path(self):
         return reverse("articles:tag", args=[self.object.slug])
 
 
-class CorrectionListView(ListView):
+class ArchiveMixin(UncountedPaginationMixin):
+    """Show the stories published in a year, a month or a day, newest first, twenty a page."""
+
+    date_field = "published_at"
+    month_format = "%m"
+    # An empty day is a page saying so, and previous and next are the neighbouring days:
+    # finding the nearest day with stories would cost two queries more.
+    allow_empty = True
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Django would list the periods that have stories with a DISTINCT over the whole
+        # period; the pages link to the previous and next period instead.
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        path = self.request.path + query_string(context["page_obj"].query)
+        return context | sharing_context(self.request, path)
+
+
+class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
+    make_object_list = True
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """Return the months of the year up to now, each a link, without asking which have stories."""
+        this_month = timezone.localdate().replace(day=1)
+        months = [date(int(self.get_year()), month, 1) for month in range(1, 13)]
+        return [month for month in months if month <= this_month]
+
+
+class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
+    pass
+
+
+class ArticleDayArchiveView(ArchiveMixin, DayArchiveView):
+    pass
+
+
+class CorrectionListView(UncountedPaginationMixin, ListView):
     """The public log of every correction and update on published stories, newest first."""
 
     queryset = Correction.objects.public().select_related("article__section")
-    paginate_by = 20
+    keyset_field = "created_at"

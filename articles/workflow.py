@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, ArticleTransition, Correction
+from .models import Article, ArticleTransition, Correction, RelatedStory
 
 Status = Article.Status
 Action = ArticleTransition.Action
@@ -266,6 +266,8 @@ def _apply(transition, article, user, *, note="", published_at=None):
         )
     article.status, article.published_at, article.updated_at = current.status, current.published_at, current.updated_at
     article.version = current.version
+    # Rank the story's related stories as it now stands, and let a story going out reach older ones' lists.
+    RelatedStory.objects.refresh_around(current)
     return record
 
 

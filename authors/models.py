@@ -6,12 +6,22 @@ from django.utils.translation import gettext_lazy as _
 
 from images.sharing import ShareImage
 from images.validators import validate_image_upload
+from newsroom.cache import delete_quietly, get_or_set_quietly
 
 
 class OrganisationQuerySet(models.QuerySet):
     def publisher(self):
-        """Return the organisation that publishes this site, or None if none is chosen."""
-        return self.filter(is_publisher=True).first()
+        """
+        Return the organisation that publishes this site, or None if none is chosen, kept
+        in the cache: every page's footer names it. Saving or deleting an organisation
+        refreshes it here; other processes with their own local cache catch up within
+        PUBLISHER_TIMEOUT.
+        """
+        return get_or_set_quietly(
+            Organisation.PUBLISHER_CACHE_KEY,
+            lambda: self.filter(is_publisher=True).first(),
+            Organisation.PUBLISHER_TIMEOUT,
+        )
 
 
 class Organisation(models.Model):
@@ -60,6 +70,9 @@ class Organisation(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
 
+    PUBLISHER_CACHE_KEY = "authors:publisher"
+    PUBLISHER_TIMEOUT = 300
+
     # (field, label) of the policy pages readers and search engines are pointed to.
     POLICY_FIELDS = [
         ("corrections_policy_url", _("Corrections policy")),
@@ -91,6 +104,15 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("authors:organisation", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        delete_quietly(self.PUBLISHER_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        delete_quietly(self.PUBLISHER_CACHE_KEY)
+        return result
 
     @property
     def location(self):

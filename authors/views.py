@@ -15,8 +15,12 @@ class AuthorView(ObjectArticleListView):
             Prefetch("affiliations", queryset=Affiliation.objects.select_related("organisation")), "links"
         )
 
+    # Paged by the bylines' copy of the publication date, which their index holds.
+    keyset_field = "listed_at"
+
     def get_queryset(self):
-        return self.object.articles.published().for_listing()
+        articles = self.object.articles.model.objects
+        return articles.published().listed_under("bylines", author=self.object).for_listing()
 
     def get_share_image(self):
         return self.object.share_image

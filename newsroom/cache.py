@@ -12,6 +12,7 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisError, OSError)
+MISSING = object()
 
 
 def get_quietly(key, default=None):
@@ -31,6 +32,15 @@ def set_quietly(key, value, timeout):
         logger.warning("The cache could not be written; going on without it.", exc_info=True)
         return False
     return True
+
+
+def get_or_set_quietly(key, compute, timeout):
+    """Return the cached value of `key`, computing and keeping it (even None) when missing; compute it when the cache is away."""
+    value = get_quietly(key, MISSING)
+    if value is MISSING:
+        value = compute()
+        set_quietly(key, value, timeout)
+    return value
 
 
 def delete_quietly(key):

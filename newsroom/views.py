@@ -3,13 +3,16 @@ import secrets
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.core.paginator import InvalidPage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
+
+from .pagination import KeysetPaginator, query_string
 
 logger = logging.getLogger(__name__)
 
@@ -26,15 +29,35 @@ def sharing_context(request, path, image=None, structured_data=None):
     }
 
 
-class ObjectArticleListView(SingleObjectMixin, ListView):
+class UncountedPaginationMixin:
+    """
+    Paginate a list view without counting it (newsroom.pagination): newest first by
+    `keyset_field` with links to older and newer pages, unless `get_paginator()` says
+    otherwise. A page that is not there, such as a made-up cursor or an old `?page=2`, is a 404.
+    """
+
+    paginate_by = 20
+    keyset_field = "published_at"
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return KeysetPaginator(queryset, per_page, self.keyset_field)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        try:
+            page = paginator.page(self.request.GET)
+        except InvalidPage as error:
+            raise Http404(str(error)) from None
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class ObjectArticleListView(UncountedPaginationMixin, SingleObjectMixin, ListView):
     """
     Show one object (an author, a section, a tag) above a paginated list of its
     published articles, pairing SingleObjectMixin with ListView as Django's
     documentation does. Subclasses set `model` and return the articles from
     `get_queryset()`, where `self.object` is already loaded.
     """
-
-    paginate_by = 20
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(queryset=self.get_object_queryset())
@@ -54,10 +77,8 @@ class ObjectArticleListView(SingleObjectMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        path = self.get_object_path()
         # Later pages are pages of their own to a search engine, not copies of the first.
-        if context["page_obj"] is not None and context["page_obj"].number > 1:
-            path = f"{path}?page={context['page_obj'].number}"
+        path = self.get_object_path() + query_string(context["page_obj"].query)
         return context | sharing_context(self.request, path, self.get_share_image(), self.get_structured_data())
 
 

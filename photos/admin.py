@@ -65,7 +65,7 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("renditions").annotate(article_count=Count("articles"))
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
 
     def get_urls(self):
         opts = self.model._meta

@@ -1,6 +1,6 @@
 import secrets
 from functools import partial
-from operator import attrgetter
+from operator import itemgetter
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
@@ -118,6 +118,9 @@ class Photo(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # A copy of the renditions' format, size and file name, kept by copy_renditions(), so
+    # that a page shows the photo with no query of its own: see renditions_by_format.
+    rendition_data = models.JSONField(_("renditions"), default=list, blank=True, editable=False)
 
     objects = PhotoQuerySet.as_manager()
 
@@ -155,6 +158,7 @@ class Photo(models.Model):
         """
         existing = list(Rendition.objects.filter(photo=self))
         if not recheck and Rendition.is_full_set(existing, self.image.name):
+            self.copy_renditions(existing)
             return 0
         with self.image.open("rb"), open_original(self.image) as original:
             widths = Rendition.widths_for(upright_width(original))
@@ -181,10 +185,20 @@ class Photo(models.Model):
             Rendition.objects.filter(pk__in=[rendition.pk for rendition in dropped]).delete()
             Rendition.objects.bulk_create(made)
         delete_files_on_commit((rendition.file.storage, rendition.file.name) for rendition in dropped)
+        self.copy_renditions(kept + made)
+        return len(made)
+
+    def copy_renditions(self, renditions=None):
+        """Copy the renditions (those stored, unless given) onto the photo, where pages read them."""
+        if renditions is None:
+            renditions = Rendition.objects.filter(photo=self)
+        data = sorted((rendition.as_data() for rendition in renditions), key=itemgetter("format", "width"))
+        if data != self.rendition_data:
+            self.rendition_data = data
+            type(self).objects.filter(pk=self.pk).update(rendition_data=data)
         # Forget what this instance had loaded, so it shows the new renditions.
         self.__dict__.pop("renditions_by_format", None)
         getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
-        return len(made)
 
     def stored_files(self):
         """Return (storage, name) of the original and of every rendition."""
@@ -194,10 +208,11 @@ class Photo(models.Model):
 
     @cached_property
     def renditions_by_format(self):
-        """Return the photo's renditions, narrowest first, keyed by format (uses prefetched renditions)."""
+        """Return the photo's renditions, narrowest first, keyed by format, from the copy it keeps (no query)."""
         by_format = {image_format: [] for image_format in Rendition.Format}
-        for rendition in sorted(self.renditions.all(), key=attrgetter("width")):
-            by_format[rendition.format].append(rendition)
+        for data in sorted(self.rendition_data, key=itemgetter("width")):
+            if data["format"] in by_format:
+                by_format[data["format"]].append(Rendition(photo=self, **data))
         return by_format
 
     @property
@@ -261,6 +276,16 @@ def srcset(renditions):
     return ", ".join(f"{rendition.file.url} {rendition.width}w" for rendition in renditions)
 
 
+class RenditionQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete the renditions, then update the copy their photos keep."""
+        photo_ids = set(self.values_list("photo_id", flat=True))
+        deleted = super().delete()
+        for photo in Photo.objects.filter(pk__in=photo_ids):
+            photo.copy_renditions()
+        return deleted
+
+
 class Rendition(models.Model):
     """A resized copy of a photo in one width and format, made once, stored with the media and reused."""
 
@@ -282,6 +307,8 @@ class Rendition(models.Model):
         max_length=255,
         help_text=_("The original's file name when this was made; a new original makes it out of date."),
     )
+
+    objects = RenditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["format", "width"]
@@ -315,6 +342,19 @@ class Rendition(models.Model):
         return sorted((r.format, r.width) for r in renditions) == sorted(
             (image_format, width) for image_format in cls.Format for width in widths
         )
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.photo.copy_renditions()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        self.photo.copy_renditions()
+        return deleted
+
+    def as_data(self):
+        """Return what a page needs of the rendition, as Photo.rendition_data keeps it."""
+        return {"format": self.format, "width": self.width, "height": self.height, "file": self.file.name}
 
     @property
     def mime_type(self):

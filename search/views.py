@@ -1,19 +1,26 @@
 from django.views.generic import ListView
 
 from articles.models import Article
+from newsroom.pagination import CappedPaginator
+from newsroom.views import UncountedPaginationMixin
 
 from .forms import SearchForm
 
+# Results are ranked, so they take numbered pages; this many at most, as search engines offer.
+MAX_PAGES = 50
 
-class SearchView(ListView):
+
+class SearchView(UncountedPaginationMixin, ListView):
     """Search published articles; a form with errors shows them and finds nothing."""
 
     template_name = "search/search.html"
-    paginate_by = 20
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET or None)
         return super().get(request, *args, **kwargs)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return CappedPaginator(queryset, per_page, MAX_PAGES)
 
     def get_queryset(self):
         if not self.form.is_valid():

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
+from articles import workflow
 from articles.html import sanitise_html
-from articles.models import Article
+from articles.models import Article, Byline
 
 
 @pytest.mark.django_db
@@ -184,3 +185,41 @@ class TestSanitiser:
     def test_empty_editor_document_is_empty(self):
         assert sanitise_html("<p></p>") == ""
         assert sanitise_html(None) == ""
+
+
+@pytest.mark.django_db
+class TestPublicationDateOnLinks:
+    """Bylines and tags keep a copy of their article's publication date, which author and topic lists walk."""
+
+    def dates(self, article):
+        return {link.published_at for link in [*Byline.objects.filter(article=article), *article.tagged_items.all()]}
+
+    def test_links_made_with_the_article_take_its_date(self, make_article, make_author):
+        article = make_article(authors=[make_author(), make_author()], tags=["Drones", "Trade"])
+        assert self.dates(article) == {article.published_at}
+
+    def test_a_new_date_reaches_the_links_through_save_update_and_the_workflow(self, make_article, make_user):
+        article = make_article(tags=["Drones"], published_at=timezone.now() - timedelta(days=3))
+        article.published_at = timezone.now() - timedelta(days=2)
+        article.save()
+        assert self.dates(article) == {article.published_at}
+
+        moved = timezone.now() - timedelta(days=1)
+        Article.objects.filter(pk=article.pk).update(published_at=moved)
+        assert self.dates(article) == {moved}
+
+        editor = make_user(username="eddie", groups=["Editors"])
+        article.refresh_from_db()
+        workflow.unpublish(article, editor, note="Legal hold.")
+        workflow.publish(article, editor)
+        assert self.dates(article) == {Article.objects.get(pk=article.pk).published_at}
+
+    def test_a_draft_has_undated_links_and_is_on_no_list(self, make_article, client):
+        draft = make_article(tags=["Drones"], status=Article.Status.DRAFT, published_at=None)
+        assert self.dates(draft) == {None}
+        assert list(Article.objects.listed_under("tagged_items", tag=draft.tags.get())) == []
+
+    def test_links_created_in_bulk_take_their_articles_date(self, make_article, make_author):
+        article = make_article(authors=[])
+        Byline.objects.bulk_create([Byline(article=article, author=make_author())])
+        assert self.dates(article) == {article.published_at}

@@ -1,11 +1,15 @@
 """Related stories, more from the author, previous/next in section and breadcrumbs."""
 
 from datetime import timedelta
+from io import StringIO
+from unittest.mock import patch
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article
+from articles import workflow
+from articles.models import RELATED_SHOWN, RELATED_STORED, Article, RelatedStory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +49,83 @@ class TestRelatedTo:
         make_article(tags=["Drones"])
 
         assert list(Article.objects.published().related_to(article, limit=10)) == [neighbour]
+
+    def test_weighs_only_the_newest_candidates_of_each_tag_and_the_section(self, make_article, make_section):
+        world, sport = make_section(slug="world"), make_section(slug="sport")
+        article = make_article(section=world, tags=["Drones"])
+        oldest = make_article(section=sport, tags=["Drones"], published_at=hours_ago(500))
+        newer = [make_article(section=sport, tags=["Drones"], published_at=hours_ago(h)) for h in range(2, 6)]
+
+        with patch("articles.models.RELATED_CANDIDATES", 4):
+            related = list(Article.objects.published().related_to(article, limit=10))
+
+        assert oldest not in related
+        assert related == newer
+
+
+class TestStoredRelatedStories:
+    def test_refresh_stores_the_ranking_and_the_page_shows_what_readers_may_see(
+        self, client, make_article, make_section
+    ):
+        world = make_section(slug="world")
+        article = make_article(section=world, tags=["Drones"], published_at=hours_ago(10))
+        shared = make_article(section=world, tags=["Drones"], published_at=hours_ago(20))
+        later_taken_down = make_article(section=world, tags=["Drones"], published_at=hours_ago(5))
+
+        RelatedStory.objects.refresh(article)
+        Article.objects.filter(pk=later_taken_down.pk).update(status=Article.Status.DRAFT)
+
+        stored = list(RelatedStory.objects.filter(article=article).values_list("story", flat=True))
+        assert stored == [later_taken_down.pk, shared.pk]
+        assert client.get(article.get_absolute_url()).context["related"] == [shared]
+
+    def test_keeps_stories_scheduled_for_later_and_shows_them_when_they_appear(self, make_article, make_section):
+        world = make_section(slug="world")
+        article = make_article(section=world, tags=["Drones"])
+        scheduled = make_article(section=world, tags=["Drones"], published_at=timezone.now() + timedelta(hours=1))
+
+        RelatedStory.objects.refresh(article)
+
+        assert Article.objects.published().links_around(article).related == []
+        Article.objects.filter(pk=scheduled.pk).update(published_at=hours_ago(0.5))
+        assert Article.objects.published().links_around(article).related == [scheduled]
+
+    def test_publishing_a_story_puts_it_under_the_older_ones_it_relates_to(
+        self, make_article, make_section, draft_by, reporter, editor
+    ):
+        world = make_section(slug="world")
+        older = make_article(section=world, tags=["Drones"], published_at=hours_ago(48))
+        RelatedStory.objects.refresh(older)
+        assert Article.objects.published().links_around(older).related == []
+
+        new = draft_by(reporter, section=world, tags=["Drones"])
+        workflow.publish(new, editor)
+
+        assert Article.objects.published().links_around(new).related == [older]
+        assert Article.objects.published().links_around(older).related == [new]
+
+    def test_stores_at_most_eight_and_shows_four(self, make_article, make_section):
+        world = make_section(slug="world")
+        article = make_article(section=world)
+        stories = [make_article(section=world, published_at=hours_ago(h)) for h in range(2, 12)]
+
+        RelatedStory.objects.refresh(article)
+
+        assert RelatedStory.objects.filter(article=article).count() == RELATED_STORED
+        assert Article.objects.published().links_around(article).related == stories[:RELATED_SHOWN]
+
+    def test_update_related_stories_ranks_every_story(self, make_article, make_section):
+        world = make_section(slug="world")
+        first, second = make_article(section=world), make_article(section=world)
+        out = StringIO()
+
+        call_command("update_related_stories", stdout=out)
+
+        assert "Stored the related stories of 2 articles." in out.getvalue()
+        assert list(RelatedStory.objects.values_list("article", "story")) == [
+            (first.pk, second.pk),
+            (second.pk, first.pk),
+        ]
 
 
 class TestByLeadAuthor:
@@ -113,7 +194,7 @@ class TestNeighboursInSection:
 
         links = Article.objects.published().links_around(article)
 
-        assert links == ([previous], previous, None)
+        assert links == ([], [previous], previous, None)
 
     def test_newest_story_has_no_next(self, make_article, make_section):
         world = make_section(slug="world")
@@ -134,6 +215,7 @@ class TestArticlePage:
         )
         following = make_article(headline="Later world story", section=world, published_at=hours_ago(5))
         by_author = make_article(headline="Amina on football", authors=[author], published_at=hours_ago(100))
+        RelatedStory.objects.refresh(article)  # As publishing or saving it does.
 
         response = client.get(article.get_absolute_url())
 

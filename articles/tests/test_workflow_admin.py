@@ -235,6 +235,14 @@ class TestButtons:
         assert (article.headline, article.status) == ("Typo in headline", Status.PUBLISHED)
         assert not article.transitions.exists()
 
+    def test_saving_ranks_the_story_by_its_new_tags(self, client, editor, make_article, change_form_data):
+        article = make_article(tags=["Trains"])
+        on_drones = make_article(tags=["Drones"])
+        data = change_form_data(article, tags=["Drones"])
+        client.force_login(editor)
+        assert client.post(change_url(article), data).status_code == 302
+        assert Article.objects.published().links_around(article).related == [on_drones]
+
     def test_unknown_transition_is_a_form_error(self, client, editor, reporter, draft_by, change_form_data):
         article = draft_by(reporter)
         data = change_form_data(article, transition="teleport")

@@ -52,6 +52,20 @@ def test_publisher_is_the_ticked_organisation(make_organisation, django_assert_n
         assert Organisation.objects.publisher() == news_hour
 
 
+def test_publisher_is_kept_in_the_cache_until_an_organisation_changes(make_organisation, django_assert_num_queries):
+    news_hour = make_organisation(name="News Hour", is_publisher=True)
+    Organisation.objects.publisher()
+    with django_assert_num_queries(0):
+        assert Organisation.objects.publisher() == news_hour
+
+    news_hour.name = "News Hour International"
+    news_hour.save()
+    assert Organisation.objects.publisher().name == "News Hour International"
+
+    news_hour.delete()
+    assert Organisation.objects.publisher() is None
+
+
 def test_article_page_looks_the_publisher_up_once(client, make_article, make_organisation):
     make_organisation(name="News Hour", is_publisher=True)
     with CaptureQueriesContext(connection) as queries:

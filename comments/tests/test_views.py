@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, RelatedStory
 from articles.tests.factories import unpublished_states
 from comments.models import TEXT_MAX_LENGTH, Comment
 
@@ -130,6 +130,7 @@ class TestPosting:
     def test_the_re_shown_page_is_the_article_page_readers_get(self, client, post_comment, make_article):
         article = make_article(headline="Kim leaves Russia", tags=["North Korea"])
         make_article(headline="Kim's train crosses the border", tags=["North Korea"])
+        RelatedStory.objects.refresh(article)  # As publishing or saving it does.
         page = client.get(article.get_absolute_url())
 
         response = post_comment(article, name="", email="jane@example.net", text="My considered view.")

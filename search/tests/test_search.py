@@ -330,7 +330,8 @@ class TestSearchPage:
         second = search_page(client, q="zeppelin", section="world", page=2)
 
         assert len(found(first)) == 20 and len(found(second)) == 1
-        assert "21 results for" in first.content.decode()
+        # Counting every match would cost a second search; the heading counts only a lone page.
+        assert "Results for" in first.content.decode()
         assert 'href="?q=zeppelin&amp;section=world&amp;page=2"' in first.content.decode()
         assert 'href="?q=zeppelin&amp;section=world&amp;page=1"' in second.content.decode()
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_move_editing_and_search_models'),
+        ('articles', '0016_tagged_article'),
         ('authors', '0003_author_change_any_permission'),
         ('photos', '0001_initial'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),

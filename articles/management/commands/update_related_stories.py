@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand
+from django.db import DEFAULT_DB_ALIAS, transaction
+
+from articles.models import Article, RelatedStory
+
+BATCH = 500
+
+
+class Command(BaseCommand):
+    help = (
+        "Rank and store the related stories of every article afresh. Publishing or saving a story "
+        "does it for that story; run this after creating stories in bulk or with raw SQL."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="The database to update.")
+
+    def handle(self, *args, database, **options):
+        articles = Article.objects.using(database).only("section").prefetch_related("tags").order_by("pk")
+        related = RelatedStory.objects.using(database)
+        count, last = 0, 0
+        while batch := list(articles.filter(pk__gt=last)[:BATCH]):
+            # One transaction a batch: one commit for many small writes, and no lock held for the whole run.
+            with transaction.atomic(using=database):
+                for article in batch:
+                    related.refresh(article)
+            count += len(batch)
+            last = batch[-1].pk
+            if options["verbosity"] > 1:
+                self.stdout.write(f"{count} articles…")
+        self.stdout.write(f"Stored the related stories of {count} article{'s' if count != 1 else ''}.")
