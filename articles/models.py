@@ -181,18 +181,20 @@ class ArticleQuerySet(models.QuerySet):
     def listed_under(self, link, **lookups):
         """
         Return these articles linked by `link` ("bylines" or "tagged_items") to what
-        `lookups` name (author=…, tag=…), newest first, each annotated with `listed_at`:
-        the link's copy of its publication date. Ordering and paging by it walks the
-        link's index on (author or tag, date) and stops after a page, however old the
-        author's or tag's stories are and however many there are.
+        `lookups` name (author=…, tag=…), newest first, each annotated with the link's
+        copy of its publication date (`listed_at`) and its article's id (`listed_id`).
+        Ordering and paging by those two walks the link's index on (author or tag, date,
+        article) and stops after a page, however old or many the stories are.
         """
         condition = Q(**{f"{link}__{name}": value for name, value in lookups.items()})
+        article = self.model._meta.get_field(link).related_model.ARTICLE_FIELD
         return (
-            self.annotate(listing=FilteredRelation(link, condition=condition), listed_at=F("listing__published_at"))
-            # Through the annotation, so that the filter joins no second copy of the links;
-            # a link without a date is a draft's.
-            .filter(listed_at__isnull=False)
-            .order_by("-listed_at", "-pk")
+            self.annotate(listing=FilteredRelation(link, condition=condition))
+            # Filter first, so the join is an inner one that the annotations then reuse
+            # (a link without a date is a draft's).
+            .filter(listing__published_at__isnull=False)
+            .annotate(listed_at=F("listing__published_at"), listed_id=F(f"listing__{article}"))
+            .order_by("-listed_at", "-listed_id")
         )
 
     def published(self):

@@ -143,8 +143,9 @@ class SectionView(ObjectArticleListView):
 class TagView(ObjectArticleListView):
     model = Tag
     template_name = "articles/tag_detail.html"
-    # Paged by the tag links' copy of the publication date, which their index holds.
+    # Paged by the tag links' copy of the publication date and their article, which their index holds.
     keyset_field = "listed_at"
+    keyset_id_field = "listed_id"
 
     def get_queryset(self):
         return Article.objects.published().listed_under("tagged_items", tag=self.object).for_listing()
