@@ -8,10 +8,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
-    ExpressionWrapper,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -29,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from newsroom.pagination import filter_first, newer_than, older_than
 
 from .html import EDITOR_EXTENSIONS, sanitise_html
 
@@ -124,20 +125,6 @@ RELATED_STORED = 8
 # How many of the newest stories sharing each tag, and in the section, are weighed as
 # related: the bound that keeps ranking them the same work at any size of archive.
 RELATED_CANDIDATES = 50
-
-
-def earlier(at, pk):
-    """
-    Return the condition for stories before (`at`, `pk`) in newest-first order. The
-    range on the date alone comes first so that an index scan starts there, rather
-    than reading every newer story; the second term only settles stories of the same time.
-    """
-    return Q(published_at__lte=at) & (Q(published_at__lt=at) | Q(pk__lt=pk))
-
-
-def later(at, pk):
-    """Return the condition for stories after (`at`, `pk`) in newest-first order."""
-    return Q(published_at__gte=at) & (Q(published_at__gt=at) | Q(pk__gt=pk))
 
 
 # Stands for a publication date save() cannot compare with: the field was not loaded.
@@ -344,8 +331,8 @@ class ArticleQuerySet(models.QuerySet):
         in_section = self.filter(section_id=article.section_id)
         at, pk = article.published_at, article.pk
         return (
-            in_section.filter(earlier(at, pk)).newest_first()[:1],
-            in_section.filter(later(at, pk)).order_by("published_at", "pk")[:1],
+            filter_first(in_section, older_than("published_at", at, "pk", pk)).newest_first()[:1],
+            in_section.filter(newer_than("published_at", at, "pk", pk)).order_by("published_at", "pk")[:1],
         )
 
     def links_around(self, article, exclude=(), limit=4):
@@ -358,18 +345,16 @@ class ArticleQuerySet(models.QuerySet):
         stored = RelatedStory.objects.filter(article=article)
         # Enough stories by the author that `limit` remain once the related ones shown are left out.
         by_author = self.by_lead_author(article, exclude, limit + RELATED_SHOWN)
-        # A story page's query budget is tight, so the lists come in one query, each
-        # row flagged with the lists it belongs to.
-        lists = {
-            "is_by_author": Q(pk__in=by_author.values("pk")),
-            "is_previous": Q(pk__in=previous.values("pk")),
-            "is_next": Q(pk__in=following.values("pk")),
-        }
+        bylines = article.bylines.all()
+        lead = bylines[0].author_id if bylines else None
+        # A story page's query budget is tight, so the lists come in one query. Each row
+        # says where it stands among the related stories and whether the lead author wrote
+        # it; which are the previous and next in the section follows from the dates.
         rows = list(
             self.in_any(self.filter(related_listings__article=article), by_author, previous, following)
             .annotate(
                 related_position=Subquery(stored.filter(story=OuterRef("pk")).order_by().values("position")[:1]),
-                **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in lists.items()},
+                is_by_author=Exists(Byline.objects.filter(article=OuterRef("pk"), author=lead)),
             )
             .for_links()
             .newest_first()
@@ -377,12 +362,14 @@ class ArticleQuerySet(models.QuerySet):
         related = sorted(
             (row for row in rows if row.related_position is not None), key=lambda row: row.related_position
         )[:RELATED_SHOWN]
-        shown = {row.pk for row in related}
+        left_out = {row.pk for row in related} | set(exclude)
+        here = (article.published_at, article.pk)
+        in_section = [row for row in rows if row.section_id == article.section_id]
         return StoryLinks(
             related=related,
-            by_author=[row for row in rows if row.is_by_author and row.pk not in shown][:limit],
-            previous=next((row for row in rows if row.is_previous), None),
-            following=next((row for row in rows if row.is_next), None),
+            by_author=[row for row in rows if row.is_by_author and row.pk not in left_out][:limit],
+            previous=next((row for row in in_section if (row.published_at, row.pk) < here), None),
+            following=next((row for row in reversed(in_section) if (row.published_at, row.pk) > here), None),
         )
 
     def latest_modified_at(self):
@@ -856,7 +843,8 @@ class ArticleTransition(models.Model):
 class CorrectionQuerySet(models.QuerySet):
     def public(self):
         """Return the corrections and updates on stories readers can see, newest first."""
-        return self.filter(article__in=Article.objects.published())
+        # EXISTS looks each correction's story up by its key; IN would have SQLite list every published story first.
+        return self.filter(Exists(Article.objects.published().filter(pk=OuterRef("article"))))
 
 
 class CorrectionManager(models.Manager.from_queryset(CorrectionQuerySet)):

@@ -55,6 +55,21 @@ def newer_than(field, moment, id_field, pk):
     return Q(**{f"{field}__gte": moment}) & (Q(**{f"{field}__gt": moment}) | Q(**{f"{id_field}__gt": pk}))
 
 
+def filter_first(queryset, condition):
+    """
+    Return `queryset` filtered by `condition`, put before the conditions it already
+    has. Given two bounds on the column of an index range, such as the published
+    rule's "up to now" and a cursor's "up to then", SQLite bounds the range by the
+    first and checks the other row by row, so the tighter bound has to come first.
+    """
+    had = len(queryset.query.where.children)
+    queryset = queryset.filter(condition)
+    where = queryset.query.where
+    if where.connector == "AND" and len(where.children) > had:
+        where.children[:] = where.children[had:] + where.children[:had]
+    return queryset
+
+
 class Page(Sequence):
     """
     One page of a list, with the query strings of its neighbours. `query` holds what
@@ -132,12 +147,13 @@ class KeysetPaginator:
         ((name, cursor),) = cursors.items()
         moment, pk = decode_cursor(cursor)
         if name == "before":
-            rows = self.queryset.filter(older_than(self.date_field, moment, self.id_field, pk)).order_by(*newest_first)
+            rows = filter_first(self.queryset, older_than(self.date_field, moment, self.id_field, pk))
+            rows = rows.order_by(*newest_first)
             rows = list(rows[: self.per_page + 1])
             has_newer, has_older = True, len(rows) > self.per_page
             rows = rows[: self.per_page]
         else:
-            rows = self.queryset.filter(newer_than(self.date_field, moment, self.id_field, pk))
+            rows = filter_first(self.queryset, newer_than(self.date_field, moment, self.id_field, pk))
             rows = rows.order_by(self.date_field, self.id_field)
             rows = list(rows[: self.per_page + 1])
             has_newer, has_older = len(rows) > self.per_page, True
