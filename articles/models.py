@@ -7,10 +7,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
-    ExpressionWrapper,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -30,6 +29,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from newsroom.cache import delete_quietly, get_or_set_quietly
+from newsroom.pagination import filter_first, newer_than, older_than
 
 from .html import EDITOR_EXTENSIONS, sanitise_html
 
@@ -127,20 +127,6 @@ RELATED_STORED = 8
 RELATED_CANDIDATES = 50
 
 
-def earlier(at, pk):
-    """
-    Return the condition for stories before (`at`, `pk`) in newest-first order. The
-    range on the date alone comes first so that an index scan starts there, rather
-    than reading every newer story; the second term only settles stories of the same time.
-    """
-    return Q(published_at__lte=at) & (Q(published_at__lt=at) | Q(pk__lt=pk))
-
-
-def later(at, pk):
-    """Return the condition for stories after (`at`, `pk`) in newest-first order."""
-    return Q(published_at__gte=at) & (Q(published_at__gt=at) | Q(pk__gt=pk))
-
-
 # Stands for a publication date save() cannot compare with: the field was not loaded.
 NOT_LOADED = object()
 
@@ -182,18 +168,20 @@ class ArticleQuerySet(models.QuerySet):
     def listed_under(self, link, **lookups):
         """
         Return these articles linked by `link` ("bylines" or "tagged_items") to what
-        `lookups` name (author=…, tag=…), newest first, each annotated with `listed_at`:
-        the link's copy of its publication date. Ordering and paging by it walks the
-        link's index on (author or tag, date) and stops after a page, however old the
-        author's or tag's stories are and however many there are.
+        `lookups` name (author=…, tag=…), newest first, each annotated with the link's
+        copy of its publication date (`listed_at`) and its article's id (`listed_id`).
+        Ordering and paging by those two walks the link's index on (author or tag, date,
+        article) and stops after a page, however old or many the stories are.
         """
         condition = Q(**{f"{link}__{name}": value for name, value in lookups.items()})
+        article = self.model._meta.get_field(link).related_model.ARTICLE_FIELD
         return (
-            self.annotate(listing=FilteredRelation(link, condition=condition), listed_at=F("listing__published_at"))
-            # Through the annotation, so that the filter joins no second copy of the links;
-            # a link without a date is a draft's.
-            .filter(listed_at__isnull=False)
-            .order_by("-listed_at", "-pk")
+            self.annotate(listing=FilteredRelation(link, condition=condition))
+            # Filter first, so the join is an inner one that the annotations then reuse
+            # (a link without a date is a draft's).
+            .filter(listing__published_at__isnull=False)
+            .annotate(listed_at=F("listing__published_at"), listed_id=F(f"listing__{article}"))
+            .order_by("-listed_at", "-listed_id")
         )
 
     def published(self):
@@ -354,8 +342,8 @@ class ArticleQuerySet(models.QuerySet):
         in_section = self.filter(section_id=article.section_id)
         at, pk = article.published_at, article.pk
         return (
-            in_section.filter(earlier(at, pk)).newest_first()[:1],
-            in_section.filter(later(at, pk)).order_by("published_at", "pk")[:1],
+            filter_first(in_section, older_than("published_at", at, "pk", pk)).newest_first()[:1],
+            in_section.filter(newer_than("published_at", at, "pk", pk)).order_by("published_at", "pk")[:1],
         )
 
     def links_around(self, article, exclude=(), limit=4):
@@ -368,18 +356,16 @@ class ArticleQuerySet(models.QuerySet):
         stored = RelatedStory.objects.filter(article=article)
         # Enough stories by the author that `limit` remain once the related ones shown are left out.
         by_author = self.by_lead_author(article, exclude, limit + RELATED_SHOWN)
-        # A story page's query budget is tight, so the lists come in one query, each
-        # row flagged with the lists it belongs to.
-        lists = {
-            "is_by_author": Q(pk__in=by_author.values("pk")),
-            "is_previous": Q(pk__in=previous.values("pk")),
-            "is_next": Q(pk__in=following.values("pk")),
-        }
+        bylines = article.bylines.all()
+        lead = bylines[0].author_id if bylines else None
+        # A story page's query budget is tight, so the lists come in one query. Each row
+        # says where it stands among the related stories and whether the lead author wrote
+        # it; which are the previous and next in the section follows from the dates.
         rows = list(
             self.in_any(self.filter(related_listings__article=article), by_author, previous, following)
             .annotate(
                 related_position=Subquery(stored.filter(story=OuterRef("pk")).order_by().values("position")[:1]),
-                **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in lists.items()},
+                is_by_author=Exists(Byline.objects.filter(article=OuterRef("pk"), author=lead)),
             )
             .for_links()
             .newest_first()
@@ -387,12 +373,14 @@ class ArticleQuerySet(models.QuerySet):
         related = sorted(
             (row for row in rows if row.related_position is not None), key=lambda row: row.related_position
         )[:RELATED_SHOWN]
-        shown = {row.pk for row in related}
+        left_out = {row.pk for row in related} | set(exclude)
+        here = (article.published_at, article.pk)
+        in_section = [row for row in rows if row.section_id == article.section_id]
         return StoryLinks(
             related=related,
-            by_author=[row for row in rows if row.is_by_author and row.pk not in shown][:limit],
-            previous=next((row for row in rows if row.is_previous), None),
-            following=next((row for row in rows if row.is_next), None),
+            by_author=[row for row in rows if row.is_by_author and row.pk not in left_out][:limit],
+            previous=next((row for row in in_section if (row.published_at, row.pk) < here), None),
+            following=next((row for row in reversed(in_section) if (row.published_at, row.pk) > here), None),
         )
 
     def latest_modified_at(self):
@@ -871,7 +859,8 @@ class ArticleTransition(models.Model):
 class CorrectionQuerySet(models.QuerySet):
     def public(self):
         """Return the corrections and updates on stories readers can see, newest first."""
-        return self.filter(article__in=Article.objects.published())
+        # EXISTS looks each correction's story up by its key; IN would have SQLite list every published story first.
+        return self.filter(Exists(Article.objects.published().filter(pk=OuterRef("article"))))
 
 
 class CorrectionManager(models.Manager.from_queryset(CorrectionQuerySet)):

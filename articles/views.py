@@ -2,6 +2,7 @@ from datetime import date
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,7 +22,7 @@ from taggit.models import Tag
 
 from authors.models import Organisation
 from authors.structured_data import json_ld
-from newsroom.pagination import query_string
+from newsroom.pagination import filter_first, query_string
 from newsroom.views import ObjectArticleListView, UncountedPaginationMixin, sharing_context
 
 from . import structured_data, workflow
@@ -143,8 +144,9 @@ class SectionView(ObjectArticleListView):
 class TagView(ObjectArticleListView):
     model = Tag
     template_name = "articles/tag_detail.html"
-    # Paged by the tag links' copy of the publication date, which their index holds.
+    # Paged by the tag links' copy of the publication date and their article, which their index holds.
     keyset_field = "listed_at"
+    keyset_id_field = "listed_id"
 
     def get_queryset(self):
         return Article.objects.published().listed_under("tagged_items", tag=self.object).for_listing()
@@ -164,6 +166,10 @@ class ArchiveMixin(UncountedPaginationMixin):
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def get_dated_queryset(self, **lookup):
+        # The period's bounds go first, before the published rule's "up to now" (filter_first).
+        return filter_first(super().get_dated_queryset(), Q(**lookup))
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         # Django would list the periods that have stories with a DISTINCT over the whole

@@ -15,8 +15,9 @@ class AuthorView(ObjectArticleListView):
             Prefetch("affiliations", queryset=Affiliation.objects.select_related("organisation")), "links"
         )
 
-    # Paged by the bylines' copy of the publication date, which their index holds.
+    # Paged by the bylines' copy of the publication date and their article, which their index holds.
     keyset_field = "listed_at"
+    keyset_id_field = "listed_id"
 
     def get_queryset(self):
         articles = self.object.articles.model.objects

@@ -41,18 +41,33 @@ def decode_cursor(cursor):
     return moment, int(match[2])
 
 
-def older_than(field, moment, pk):
+def older_than(field, moment, id_field, pk):
     """
     Return the condition for rows that come after (`moment`, `pk`) newest first. The
     range on `field` alone comes first so that the index scan starts at the cursor
     rather than at the newest row; the second term only settles rows of the same time.
     """
-    return Q(**{f"{field}__lte": moment}) & (Q(**{f"{field}__lt": moment}) | Q(pk__lt=pk))
+    return Q(**{f"{field}__lte": moment}) & (Q(**{f"{field}__lt": moment}) | Q(**{f"{id_field}__lt": pk}))
 
 
-def newer_than(field, moment, pk):
+def newer_than(field, moment, id_field, pk):
     """Return the condition for rows that come before (`moment`, `pk`) newest first."""
-    return Q(**{f"{field}__gte": moment}) & (Q(**{f"{field}__gt": moment}) | Q(pk__gt=pk))
+    return Q(**{f"{field}__gte": moment}) & (Q(**{f"{field}__gt": moment}) | Q(**{f"{id_field}__gt": pk}))
+
+
+def filter_first(queryset, condition):
+    """
+    Return `queryset` filtered by `condition`, put before the conditions it already
+    has. Given two bounds on the column of an index range, such as the published
+    rule's "up to now" and a cursor's "up to then", SQLite bounds the range by the
+    first and checks the other row by row, so the tighter bound has to come first.
+    """
+    had = len(queryset.query.where.children)
+    queryset = queryset.filter(condition)
+    where = queryset.query.where
+    if where.connector == "AND" and len(where.children) > had:
+        where.children[:] = where.children[had:] + where.children[:had]
+    return queryset
 
 
 class Page(Sequence):
@@ -111,12 +126,13 @@ class Page(Sequence):
 
 
 class KeysetPaginator:
-    """Split `queryset` into pages of `per_page` rows, newest first by (`date_field`, pk)."""
+    """Split `queryset` into pages of `per_page` rows, newest first by (`date_field`, `id_field`)."""
 
-    def __init__(self, queryset, per_page, date_field):
+    def __init__(self, queryset, per_page, date_field, id_field="pk"):
         self.queryset = queryset
         self.per_page = per_page
         self.date_field = date_field
+        self.id_field = id_field
 
     def page(self, params):
         """Return the page `params` (a QueryDict) asks for; raise InvalidPage for one that is not there."""
@@ -124,19 +140,21 @@ class KeysetPaginator:
         if params.get("page", "1") != "1" or len(cursors) > 1:
             # Numbered pages would need OFFSET; an old `?page=2` address is no page any more.
             raise InvalidPage("That is not a page of this list.")
-        newest_first = (f"-{self.date_field}", "-pk")
+        newest_first = (f"-{self.date_field}", f"-{self.id_field}")
         if not cursors:
             rows = list(self.queryset.order_by(*newest_first)[: self.per_page + 1])
             return self._page(rows[: self.per_page], params, {}, has_newer=False, has_older=len(rows) > self.per_page)
         ((name, cursor),) = cursors.items()
         moment, pk = decode_cursor(cursor)
         if name == "before":
-            rows = self.queryset.filter(older_than(self.date_field, moment, pk)).order_by(*newest_first)
+            rows = filter_first(self.queryset, older_than(self.date_field, moment, self.id_field, pk))
+            rows = rows.order_by(*newest_first)
             rows = list(rows[: self.per_page + 1])
             has_newer, has_older = True, len(rows) > self.per_page
             rows = rows[: self.per_page]
         else:
-            rows = self.queryset.filter(newer_than(self.date_field, moment, pk)).order_by(self.date_field, "pk")
+            rows = filter_first(self.queryset, newer_than(self.date_field, moment, self.id_field, pk))
+            rows = rows.order_by(self.date_field, self.id_field)
             rows = list(rows[: self.per_page + 1])
             has_newer, has_older = len(rows) > self.per_page, True
             rows = rows[: self.per_page][::-1]
@@ -154,7 +172,7 @@ class KeysetPaginator:
         )
 
     def _cursor_query(self, name, row):
-        return {name: encode_cursor(getattr(row, self.date_field), row.pk)}
+        return {name: encode_cursor(getattr(row, self.date_field), getattr(row, self.id_field))}
 
 
 class CappedPaginator:

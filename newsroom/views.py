@@ -32,15 +32,17 @@ def sharing_context(request, path, image=None, structured_data=None):
 class UncountedPaginationMixin:
     """
     Paginate a list view without counting it (newsroom.pagination): newest first by
-    `keyset_field` with links to older and newer pages, unless `get_paginator()` says
-    otherwise. A page that is not there, such as a made-up cursor or an old `?page=2`, is a 404.
+    (`keyset_field`, `keyset_id_field`) with links to older and newer pages, unless
+    `get_paginator()` says otherwise. A page that is not there, such as a made-up
+    cursor or an old `?page=2`, is a 404.
     """
 
     paginate_by = 20
     keyset_field = "published_at"
+    keyset_id_field = "pk"
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        return KeysetPaginator(queryset, per_page, self.keyset_field)
+        return KeysetPaginator(queryset, per_page, self.keyset_field, self.keyset_id_field)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)

@@ -131,3 +131,15 @@ def test_search_pages_are_numbered_up_to_a_limit(client, make_article):
     assert client.get(search, {"q": "zeppelin", "page": "1"}).status_code == 200
     assert client.get(search, {"q": "zeppelin", "page": "2"}).status_code == 404
     assert client.get(search, {"q": "zeppelin", "page": str(MAX_PAGES + 1)}).status_code == 404
+
+
+def test_the_cursors_bound_comes_before_the_published_rules():
+    """SQLite bounds an index range by the first of two bounds on a column: the cursor's must be it."""
+    from django.db.models import Q
+
+    from articles.models import Article
+    from newsroom.pagination import filter_first
+
+    then = timezone.now() - timedelta(days=400)
+    where = str(filter_first(Article.objects.published(), Q(published_at__lte=then)).query).split(" WHERE ")[1]
+    assert where.index(str(then.year)) < where.index('"status" =')
