@@ -22,7 +22,7 @@ ALLOWED = {
     "editing": {"articles", "authors", "photos"},
     "search": {"articles", "authors"},
     "comments": {"articles"},
-    "demo": {"articles", "authors", "photos"},
+    "demo": {"articles", "authors", "photos", "search"},
 }
 APPS = [name for name in ALLOWED if "." not in name]
 
