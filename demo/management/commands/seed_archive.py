@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections, transaction
+from django.db import connection, connections, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -99,7 +99,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Archive holds {count:,} stories: {created:,} created, {count - created:,} already there "
+                f"Archive stories 1 to {count:,}: {created:,} created, {count - created:,} already there "
                 f"({elapsed:.0f} s)."
             )
         )
@@ -237,6 +237,8 @@ class Batch:
             )
             self.write_relations(stories, pks, context)
             index_articles(Article.objects.filter(pk__in=pks))
+        # With DEBUG on, Django keeps every query's SQL, megabytes a batch here.
+        reset_queries()
         return len(stories)
 
     def write_relations(self, stories, pks, context):
