@@ -407,7 +407,7 @@ def markdown(report):
     lines.append("")
     lines.append(
         "× bare: requests/s divided by the bare view's in the same run. Queries, SQL ms and in-process ms: "
-        "Django's test client in one process, page cache off, fastest of five requests. "
+        "Django's test client in one process, page cache off, fastest of up to five requests. "
         f"The cached run leaves {PAGE_CACHE_VARIABLE} unset."
     )
     if problems:
@@ -501,7 +501,7 @@ def growth():
     lines = [f"# Growth, {report['date']}", ""]
     lines.append(
         f"{measured[small]['database']}; {info['cpus']} CPUs ({info['cpu_model']}), {info['memory_gb']} GB RAM; "
-        f"commit {report['commit']}. In process, page cache off, fastest of five requests."
+        f"commit {report['commit']}. In process, page cache off, fastest of up to five requests."
     )
     lines.append("")
     lines.append(
