@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run serve test lint install install-dev browser services migrate demo check clean
+.PHONY: run serve test lint install install-dev browser services migrate demo check clean bench bench-growth wrk
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 13), "Newsroom needs Python 3.13 or newer; set PYTHON=/path/to/python3.13"'
@@ -68,6 +68,22 @@ node_modules/.installed: package.json package-lock.json
 	fi
 	npm ci --no-audit --no-fund --silent
 	@touch $@
+
+# The benchmark (not part of `make test`): N stories (10,000) on DATABASE_URL (a SQLite file under
+# var/bench/), served by gunicorn with the production settings and loaded with Debian's wrk.
+# See "Performance" in the README.
+bench: install wrk
+	$(BIN)/python -m bench.run
+
+bench-growth: install
+	$(BIN)/python -m bench.run --growth
+
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		echo "Installing wrk for the benchmark"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
 
 check: install-dev
 	$(BIN)/python manage.py check

@@ -26,7 +26,7 @@ ALLOWED = {
     "comments": {"articles", "newsroom.throttle", "newsroom.cache"},
     "pagecache": {"articles", "authors", "photos", "comments", "newsroom.cache"},
     "accounts": {"newsroom.throttle"},
-    "demo": {"articles", "authors", "photos"},
+    "demo": {"articles", "authors", "photos", "search"},
     "backups": {"articles", "search", "pagecache"},
 }
 APPS = [name for name in ALLOWED if "." not in name]
