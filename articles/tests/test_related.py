@@ -56,7 +56,7 @@ class TestRelatedTo:
         oldest = make_article(section=sport, tags=["Drones"], published_at=hours_ago(500))
         newer = [make_article(section=sport, tags=["Drones"], published_at=hours_ago(h)) for h in range(2, 6)]
 
-        with patch("articles.models.RELATED_CANDIDATES", 4):
+        with patch("articles.models.stories.RELATED_CANDIDATES", 4):
             related = list(Article.objects.published().related_to(article, limit=10))
 
         assert oldest not in related

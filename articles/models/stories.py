@@ -1,9 +1,10 @@
+"""The story itself: the published rule, the queries reader pages run, and optimistic locking."""
+
 from datetime import timedelta
 from typing import NamedTuple
 
-from django.conf import settings
+from django.apps import apps
 from django.contrib.postgres.search import SearchVectorField
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import (
@@ -26,71 +27,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
 
-from newsroom.cache import delete_quietly, get_or_set_quietly
 from newsroom.pagination import filter_first, newer_than, older_than
 
-from .html import EDITOR_EXTENSIONS, sanitise_html
+from ..html import EDITOR_EXTENSIONS, sanitise_html
+from .fields import created_by_field
+from .sections import Section
 
 
-def created_by_field(verbose_name=None):
-    """Return a foreign key recording which login created a row, kept if the login goes."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=verbose_name or _("created by"),
-    )
-
-
-class SectionQuerySet(models.QuerySet):
-    def navigation(self):
-        """
-        Return every section in navigation order, kept in the cache: the list is on
-        every page and changes rarely. Saving or deleting a section refreshes it here;
-        other processes with their own local cache catch up within NAVIGATION_TIMEOUT.
-        """
-        return get_or_set_quietly(Section.NAVIGATION_CACHE_KEY, lambda: list(self.all()), Section.NAVIGATION_TIMEOUT)
-
-
-class Section(models.Model):
-    """A part of the site, such as World or Politics, that every article belongs to."""
-
-    NAVIGATION_CACHE_KEY = "articles:navigation-sections"
-    NAVIGATION_TIMEOUT = 300
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True, default="")
-    position = models.PositiveSmallIntegerField(
-        _("position"), default=0, help_text=_("Sections are listed in the navigation in this order.")
-    )
-
-    objects = SectionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name = _("section")
-        verbose_name_plural = _("sections")
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        delete_quietly(self.NAVIGATION_CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        delete_quietly(self.NAVIGATION_CACHE_KEY)
-        return result
+def other_model(name):
+    """
+    Return another of this app's models by name: their modules import this one (a byline
+    names its article), so the story's queries look them up in Django's registry instead.
+    """
+    return apps.get_model("articles", name)
 
 
 class EditConflict(Exception):
@@ -157,7 +107,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def copy_dates_to_links(self):
         """Copy each of these articles' publication date onto its bylines and tags, which lists walk by date."""
-        for link in DatedLink.__subclasses__():
+        # The links.DatedLink models.
+        for link in (other_model("Byline"), other_model("TaggedArticle")):
             article = link.ARTICLE_FIELD
             link._base_manager.using(self.db).filter(**{f"{article}__in": self.values("pk")}).update(
                 published_at=Subquery(
@@ -233,12 +184,15 @@ class ArticleQuerySet(models.QuerySet):
         """Return the articles `user` created or has a byline on."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(created_by=user) | Q(pk__in=Byline.objects.filter(author__user=user).values("article_id")))
+        return self.filter(
+            Q(created_by=user) | Q(pk__in=other_model("Byline").objects.filter(author__user=user).values("article_id"))
+        )
 
     def in_review(self):
         """Return articles waiting for an editor, longest-waiting first."""
         submitted_at = (
-            ArticleTransition.objects.filter(article=OuterRef("pk"), to_status=Article.Status.REVIEW)
+            other_model("ArticleTransition")
+            .objects.filter(article=OuterRef("pk"), to_status=Article.Status.REVIEW)
             .order_by("-created_at", "-pk")
             .values("created_at")[:1]
         )
@@ -253,7 +207,7 @@ class ArticleQuerySet(models.QuerySet):
         Annotate each article with the latest transition that made it a draft again
         (send back, unpublish, restore): its action, note and time.
         """
-        returns = ArticleTransition.objects.returns().filter(article=OuterRef("pk"))
+        returns = other_model("ArticleTransition").objects.returns().filter(article=OuterRef("pk"))
         return self.annotate(
             returned_action=Subquery(returns.values("action")[:1]),
             returned_note=Subquery(returns.values("note")[:1]),
@@ -264,7 +218,7 @@ class ArticleQuerySet(models.QuerySet):
         """Load what an article card shows: section, photo (which keeps its renditions), and bylines with their authors."""
         return (
             self.select_related("section", "photo")
-            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+            .prefetch_related(Prefetch("bylines", queryset=other_model("Byline").objects.select_related("author")))
             .defer(*Article.NOT_ON_CARDS)
         )
 
@@ -353,7 +307,7 @@ class ArticleQuerySet(models.QuerySet):
         shown), and the previous and next stories in its section.
         """
         previous, following = self.neighbours_in_section(article)
-        stored = RelatedStory.objects.filter(article=article)
+        stored = other_model("RelatedStory").objects.filter(article=article)
         # Enough stories by the author that `limit` remain once the related ones shown are left out.
         by_author = self.by_lead_author(article, exclude, limit + RELATED_SHOWN)
         bylines = article.bylines.all()
@@ -365,7 +319,7 @@ class ArticleQuerySet(models.QuerySet):
             self.in_any(self.filter(related_listings__article=article), by_author, previous, following)
             .annotate(
                 related_position=Subquery(stored.filter(story=OuterRef("pk")).order_by().values("position")[:1]),
-                is_by_author=Exists(Byline.objects.filter(article=OuterRef("pk"), author=lead)),
+                is_by_author=Exists(other_model("Byline").objects.filter(article=OuterRef("pk"), author=lead)),
             )
             .for_links()
             .newest_first()
@@ -680,285 +634,3 @@ class Article(models.Model):
     def was_updated(self):
         """Tell whether the story changed noticeably after it was published."""
         return bool(self.published_at) and self.updated_at - self.published_at > timedelta(minutes=5)
-
-
-class RelatedStoryQuerySet(models.QuerySet):
-    def refresh_around(self, article):
-        """
-        Rank and store `article`'s related stories, then those of the stories it now
-        lists, so that a story going out also appears under the older ones it relates to.
-        """
-        ranked = self.refresh(article)
-        for story in Article.objects.filter(pk__in=ranked).prefetch_related("tags"):
-            self.refresh(story)
-
-    def refresh(self, article):
-        """
-        Rank and store `article`'s related stories among those with a public address
-        (each page shows the ones readers may see at the time); return their pks.
-        """
-        ranked = list(
-            Article.objects.with_public_address().related_to(article, limit=RELATED_STORED).values_list("pk", flat=True)
-        )
-        with transaction.atomic(using=self.db):
-            self.filter(article=article).delete()
-            self.bulk_create(
-                RelatedStory(article=article, story_id=pk, position=position) for position, pk in enumerate(ranked)
-            )
-        return ranked
-
-
-class DatedLinkQuerySet(models.QuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
-        """Create the links, giving those made without it their article's publication date."""
-        objs = list(objs)
-        article_id = f"{self.model.ARTICLE_FIELD}_id"
-        undated = {getattr(link, article_id) for link in objs if link.published_at is None}
-        if undated:
-            dates = dict(Article._base_manager.using(self.db).filter(pk__in=undated).values_list("pk", "published_at"))
-            for link in objs:
-                if link.published_at is None:
-                    link.published_at = dates.get(getattr(link, article_id))
-        return super().bulk_create(objs, *args, **kwargs)
-
-
-class DatedLink(models.Model):
-    """
-    A link from an article to what lists it (an author, a tag) that keeps a copy of the
-    article's publication date, so that the list walks an index on (author or tag,
-    date) newest first. The link copies the date when it is made; Article.save() and
-    ArticleQuerySet.update() copy a new date onto every link of the article.
-    """
-
-    ARTICLE_FIELD = "article"
-
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
-
-    objects = DatedLinkQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.published_at = getattr(self, self.ARTICLE_FIELD).published_at
-        super().save(*args, **kwargs)
-
-
-class Byline(DatedLink):
-    """An author's credit on an article, in order, with an optional role."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(
-        "authors.Author", on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author")
-    )
-    role = models.CharField(
-        _("role"), max_length=100, blank=True, default="", help_text=_("For example Additional reporting.")
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["position", "pk"]
-        verbose_name = _("byline")
-        verbose_name_plural = _("bylines")
-        constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="unique_byline_author"),
-        ]
-        # An author's page and feed walk their stories newest first from here.
-        indexes = [models.Index(fields=["author", "published_at", "article"], name="byline_author_listed")]
-
-    def __str__(self):
-        return f"{self.role}: {self.author}" if self.role else str(self.author)
-
-
-class TaggedArticle(DatedLink, TaggedItemBase):
-    """A tag on an article (django-taggit's through model, with the article's publication date)."""
-
-    ARTICLE_FIELD = "content_object"
-
-    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_items")
-
-    class Meta:
-        verbose_name = _("tagged article")
-        verbose_name_plural = _("tagged articles")
-        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")]
-        # A topic's page and feed, and the related stories' candidates, walk its stories newest first from here.
-        indexes = [models.Index(fields=["tag", "published_at", "content_object"], name="tag_listed")]
-
-
-class RelatedStory(models.Model):
-    """
-    A story listed as related under another, ranked by `ArticleQuerySet.related_to()`
-    when the other was last published or edited and kept here, so that a story page
-    reads its related stories rather than ranking the archive on every view.
-    """
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
-    story = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_listings")
-    position = models.PositiveSmallIntegerField(_("position"))
-
-    objects = RelatedStoryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["article", "position"]
-        verbose_name = _("related story")
-        verbose_name_plural = _("related stories")
-        constraints = [
-            models.UniqueConstraint(fields=["article", "position"], name="unique_related_position"),
-            models.UniqueConstraint(fields=["article", "story"], name="unique_related_story"),
-            models.CheckConstraint(condition=~Q(article=F("story")), name="related_story_not_itself"),
-        ]
-
-    def __str__(self):
-        return f"{self.article} → {self.story}"
-
-
-class TransitionQuerySet(models.QuerySet):
-    def returns(self):
-        """Return the transitions that made articles drafts again (send back, unpublish, restore), newest first."""
-        return self.filter(to_status=Article.Status.DRAFT).order_by("-created_at", "-pk")
-
-
-class ArticleTransition(models.Model):
-    """A change of an article's state: who made it, when, from what to what, and why."""
-
-    class Action(models.TextChoices):
-        SUBMIT = "submit", _("Submitted for review")
-        SEND_BACK = "send_back", _("Sent back")
-        PUBLISH = "publish", _("Published")
-        SCHEDULE = "schedule", _("Scheduled")
-        UNPUBLISH = "unpublish", _("Unpublished")
-        SPIKE = "spike", _("Spiked")
-        RESTORE = "restore", _("Restored")
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField(_("action"), max_length=20, choices=Action)
-    from_status = models.CharField(_("from"), max_length=20, choices=Article.Status)
-    to_status = models.CharField(_("to"), max_length=20, choices=Article.Status)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
-    )
-    note = models.TextField(_("note"), blank=True, default="")
-    published_at = models.DateTimeField(
-        _("publication time"), null=True, blank=True, help_text=_("The time a Publish or Schedule set.")
-    )
-    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
-
-    objects = TransitionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        get_latest_by = "created_at"
-        verbose_name = _("transition")
-        verbose_name_plural = _("transitions")
-        indexes = [models.Index(fields=["article", "-created_at"], name="transition_article_created")]
-
-    def __str__(self):
-        return f"{self.get_action_display()}: {self.article}"
-
-
-class CorrectionQuerySet(models.QuerySet):
-    def public(self):
-        """Return the corrections and updates on stories readers can see, newest first."""
-        # EXISTS looks each correction's story up by its key; IN would have SQLite list every published story first.
-        return self.filter(Exists(Article.objects.published().filter(pk=OuterRef("article"))))
-
-
-class CorrectionManager(models.Manager.from_queryset(CorrectionQuerySet)):
-    def get_queryset(self):
-        return super().get_queryset().select_related("article")
-
-
-class Correction(models.Model):
-    """A public note on a published story: the correction of a mistake, or an update."""
-
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", _("Correction")
-        UPDATE = "update", _("Update")
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CORRECTION)
-    text = models.TextField(_("text"), help_text=_("Shown to readers under the story, newest first."))
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
-    created_by = created_by_field(_("added by"))
-
-    objects = CorrectionManager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        get_latest_by = "created_at"
-        verbose_name = _("correction or update")
-        verbose_name_plural = _("corrections and updates")
-        constraints = [models.CheckConstraint(condition=~Q(text=""), name="correction_has_text")]
-        # The public log of corrections walks them newest first.
-        indexes = [models.Index(fields=["created_at", "id"], name="correction_created")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.article}"
-
-
-PREVIEW_LINK_SALT = "articles.PreviewLink"
-PREVIEW_LINK_DEFAULT_DAYS = 2
-PREVIEW_LINK_MAX_DAYS = 30
-
-
-def default_preview_expiry():
-    """Return when a new preview link stops working unless the editor chooses otherwise."""
-    return timezone.now() + timedelta(days=PREVIEW_LINK_DEFAULT_DAYS)
-
-
-class PreviewLinkQuerySet(models.QuerySet):
-    def active(self):
-        """Return links that still open their article: not expired and not revoked."""
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-    def get_by_token(self, token):
-        """Return the active link signed into `token`; raise DoesNotExist for a bad, old or revoked one."""
-        try:
-            pk = int(signing.Signer(salt=PREVIEW_LINK_SALT).unsign(token))
-        except (signing.BadSignature, ValueError):
-            raise self.model.DoesNotExist("The preview link is not valid.") from None
-        return self.active().get(pk=pk)
-
-
-class PreviewLink(models.Model):
-    """An address where someone without a login can read an unpublished article for a limited time."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
-    label = models.CharField(
-        _("shared with"), max_length=200, blank=True, default="", help_text=_("For example Legal, or the source.")
-    )
-    expires_at = models.DateTimeField(_("expires at"), default=default_preview_expiry)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    created_by = created_by_field()
-
-    objects = PreviewLinkQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("preview link")
-        verbose_name_plural = _("preview links")
-
-    def __str__(self):
-        return self.label or _("Preview link %(pk)s") % {"pk": self.pk}
-
-    def clean(self):
-        if self.pk is None and self.expires_at and self.expires_at <= timezone.now():
-            raise ValidationError({"expires_at": _("Choose a time in the future.")})
-        if self.expires_at and self.expires_at > timezone.now() + timedelta(days=PREVIEW_LINK_MAX_DAYS):
-            raise ValidationError(
-                {"expires_at": _("A preview link can last at most %(days)d days.") % {"days": PREVIEW_LINK_MAX_DAYS}}
-            )
-
-    @property
-    def token(self):
-        # The signature only makes ids unguessable; expiry and revocation live in the row,
-        # so one stable address can be copied, checked and revoked.
-        return signing.Signer(salt=PREVIEW_LINK_SALT).sign(str(self.pk))
-
-    def get_absolute_url(self):
-        return reverse("articles:shared_preview", kwargs={"token": self.token})
-
-    def is_active(self):
-        """Apply the rule of `PreviewLinkQuerySet.active()` to this one link."""
-        return self.revoked_at is None and self.expires_at > timezone.now()

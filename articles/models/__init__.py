@@ -1,0 +1,43 @@
+"""
+The articles app's models, one module per concern: sections, the story and its queries
+(stories), its bylines, tags and related stories (links), transitions, corrections and
+preview links. Import them from here.
+"""
+
+from .corrections import Correction, CorrectionQuerySet
+from .fields import created_by_field
+from .links import Byline, DatedLink, RelatedStory, TaggedArticle
+from .preview_links import PREVIEW_LINK_MAX_DAYS, PreviewLink, default_preview_expiry
+from .sections import Section
+from .stories import (
+    RELATED_SHOWN,
+    RELATED_STORED,
+    Article,
+    ArticleQuerySet,
+    EditConflict,
+    StoryLinks,
+    visible_to_readers,
+)
+from .transitions import ArticleTransition
+
+__all__ = [
+    "PREVIEW_LINK_MAX_DAYS",
+    "RELATED_SHOWN",
+    "RELATED_STORED",
+    "Article",
+    "ArticleQuerySet",
+    "ArticleTransition",
+    "Byline",
+    "Correction",
+    "CorrectionQuerySet",
+    "DatedLink",
+    "EditConflict",
+    "PreviewLink",
+    "RelatedStory",
+    "Section",
+    "StoryLinks",
+    "TaggedArticle",
+    "created_by_field",
+    "default_preview_expiry",
+    "visible_to_readers",
+]

@@ -1,0 +1,18 @@
+"""Fields that several of the articles app's models share."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def created_by_field(verbose_name=None):
+    """Return a foreign key recording which login created a row, kept if the login goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name or _("created by"),
+    )
