@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from articles import workflow
-from articles.models import Article, Byline, Section
+from articles.models import Article, Byline, RelatedStory, Section
 from authors.models import Affiliation, Author, Organisation
 from demo import drawing
 from demo.stories import Stage, generate_samples, read_data, read_real_story
@@ -70,9 +70,12 @@ class Command(BaseCommand):
                 self.load_story(story, sections, organisations, authors, photos, users)
             # Demo stories have not been edited since they were published; without this,
             # every rerun would mark them "Updated" on the reader's page.
-            Article.objects.filter(slug__in=[story["slug"] for story in stories], published_at__isnull=False).update(
-                updated_at=F("published_at")
-            )
+            loaded = Article.objects.filter(slug__in=[story["slug"] for story in stories])
+            loaded.filter(published_at__isnull=False).update(updated_at=F("published_at"))
+            # Each story ranked its related stories when it went out, before the stories
+            # loaded after it existed; rank them again now that the whole archive is here.
+            for article in loaded.prefetch_related("tags"):
+                RelatedStory.objects.refresh(article)
         self.report(user_specs, passwords, len(sections), len(authors), len(stories) - 1)
 
     def load_users(self, specs):
