@@ -54,12 +54,11 @@ def choose_pages():
     author and organisation with the most stories, since they show deep lists at their
     worst; None where the site has no such page.
     """
-    from django.contrib.contenttypes.models import ContentType
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
-    from taggit.models import Tag, TaggedItem
+    from taggit.models import Tag
 
-    from articles.models import Article, Byline, Section
+    from articles.models import Article, Byline, Section, TaggedArticle
     from authors.models import Author, Organisation
 
     published = Article.objects.published()
@@ -69,10 +68,9 @@ def choose_pages():
     if newest is None:
         return paths
     paths["article"] = newest.get_absolute_url()
-    tagged = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article))
     picks = {
         "section": (Section, busiest(published.order_by().values_list("section_id"))),
-        "tag": (Tag, busiest(tagged.order_by().values_list("tag_id"))),
+        "tag": (Tag, busiest(TaggedArticle.objects.order_by().values_list("tag_id"))),
         "author": (Author, busiest(Byline.objects.order_by().values_list("author_id"))),
         "organisation": (Organisation, busiest(Article.sources.through.objects.values_list("organisation_id"))),
     }
