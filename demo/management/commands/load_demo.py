@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from articles import workflow
-from articles.models import Article, Byline, RelatedStory, Section
+from articles.models import Article, Byline, Section
 from authors.models import Affiliation, Author, Organisation
 from demo import drawing
 from demo.stories import Stage, generate_samples, read_data, read_real_story
@@ -66,16 +66,15 @@ class Command(BaseCommand):
                 templates = read_data("sample-stories.json")
                 photos = self.load_sample_photos(section_specs, templates)
                 stories += generate_samples(templates, sample_authors, before=real_story["published_at"])
-            for story in stories:
+            # The real story last: publishing a story ranks its related stories among those
+            # already out, and it is the one readers open first.
+            for story in [*stories[1:], stories[0]]:
                 self.load_story(story, sections, organisations, authors, photos, users)
             # Demo stories have not been edited since they were published; without this,
             # every rerun would mark them "Updated" on the reader's page.
-            loaded = Article.objects.filter(slug__in=[story["slug"] for story in stories])
-            loaded.filter(published_at__isnull=False).update(updated_at=F("published_at"))
-            # Each story ranked its related stories when it went out, before the stories
-            # loaded after it existed; rank them again now that the whole archive is here.
-            for article in loaded.prefetch_related("tags"):
-                RelatedStory.objects.refresh(article)
+            Article.objects.filter(slug__in=[story["slug"] for story in stories], published_at__isnull=False).update(
+                updated_at=F("published_at")
+            )
         self.report(user_specs, passwords, len(sections), len(authors), len(stories) - 1)
 
     def load_users(self, specs):
