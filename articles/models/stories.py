@@ -6,7 +6,7 @@ from typing import NamedTuple
 from django.apps import apps
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import (
     Case,
     Count,
@@ -150,14 +150,20 @@ class ArticleQuerySet(models.QuerySet):
     def in_any(self, *parts):
         """
         Return these articles that are in any of `parts`, querysets of articles that may
-        each be ordered and sliced, in one statement that runs each part as its own
-        bounded query. UNION ALL of their ids lets every part use its index; SQLite
-        refuses LIMIT in a part of a UNION but not in a subquery within one.
+        each be ordered and sliced, in one statement that runs each part once as its own
+        bounded query: a UNION ALL of their ids.
         """
-        ids = [Article._base_manager.filter(pk__in=part.values("pk")).values("pk").order_by() for part in parts]
-        if not ids:
-            return self.none()
-        return self.filter(pk__in=ids[0].union(*ids[1:], all=True) if len(ids) > 1 else ids[0])
+        return self.filter(pk__in=self._ids_of_any(parts)) if parts else self.none()
+
+    def _ids_of_any(self, parts):
+        """Return a UNION ALL of the ids of `parts`, each kept to its own order and limit."""
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            ids = [part.values_list("pk", flat=True) for part in parts]
+        else:
+            # SQLite refuses LIMIT in a part of a UNION, but not in a subquery within one.
+            wrapped = (Article._base_manager.filter(pk__in=part.values("pk")) for part in parts)
+            ids = [part.values_list("pk", flat=True).order_by() for part in wrapped]
+        return ids[0].union(*ids[1:], all=True).order_by() if len(ids) > 1 else ids[0]
 
     def upcoming(self):
         """Return published articles that readers will see later: scheduled or still under embargo."""
@@ -267,9 +273,13 @@ class ArticleQuerySet(models.QuerySet):
         candidates = [others.listed_under("tagged_items", tag=tag_id) for tag_id in tag_ids] + [
             others.filter(section_id=article.section_id)
         ]
+        # The candidates' ids first, in a query of their own: ranked with the aggregate
+        # below in the same statement, a planner without statistics on a new database may
+        # run the candidates' queries again for every story it looks at.
+        candidate_ids = set(self._ids_of_any([candidate[:RELATED_CANDIDATES] for candidate in candidates]))
         shared_tags = Count("tags", filter=Q(tags__in=tag_ids), distinct=True) if tag_ids else Value(0)
         return (
-            self.in_any(*(candidate[:RELATED_CANDIDATES] for candidate in candidates))
+            self.filter(pk__in=candidate_ids)
             .annotate(
                 shared_tags=shared_tags,
                 same_section=Case(
