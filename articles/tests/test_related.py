@@ -114,6 +114,14 @@ class TestStoredRelatedStories:
         assert RelatedStory.objects.filter(article=article).count() == RELATED_STORED
         assert Article.objects.published().links_around(article).related == stories[:RELATED_SHOWN]
 
+    def test_update_related_stories_can_rank_only_the_newest(self, make_article, make_section):
+        world = make_section(slug="world")
+        older, newer = make_article(section=world, published_at=hours_ago(5)), make_article(section=world)
+
+        call_command("update_related_stories", "--newest", "1", stdout=StringIO())
+
+        assert list(RelatedStory.objects.values_list("article", "story")) == [(newer.pk, older.pk)]
+
     def test_update_related_stories_ranks_every_story(self, make_article, make_section):
         world = make_section(slug="world")
         first, second = make_article(section=world), make_article(section=world)
