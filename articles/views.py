@@ -2,7 +2,7 @@ from datetime import date
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -203,5 +203,11 @@ class ArticleDayArchiveView(ArchiveMixin, DayArchiveView):
 class CorrectionListView(UncountedPaginationMixin, ListView):
     """The public log of every correction and update on published stories, newest first."""
 
-    queryset = Correction.objects.public().select_related("article__section")
+    # The stories come in a query of their own: joined, a database that knows nothing yet
+    # of the corrections table may read every story to find the few corrected ones.
+    queryset = (
+        Correction.objects.public()
+        .select_related(None)
+        .prefetch_related(Prefetch("article", queryset=Article.objects.for_links()))
+    )
     keyset_field = "created_at"
