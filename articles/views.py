@@ -203,11 +203,14 @@ class ArticleDayArchiveView(ArchiveMixin, DayArchiveView):
 class CorrectionListView(UncountedPaginationMixin, ListView):
     """The public log of every correction and update on published stories, newest first."""
 
-    # The stories come in a query of their own: joined, a database that knows nothing yet
-    # of the corrections table may read every story to find the few corrected ones.
-    queryset = (
-        Correction.objects.public()
-        .select_related(None)
-        .prefetch_related(Prefetch("article", queryset=Article.objects.for_links()))
-    )
     keyset_field = "created_at"
+
+    def get_queryset(self):
+        # Built per request: public() compares with the time now, not when the module loaded.
+        # The stories come in a query of their own: joined, a database that knows nothing yet
+        # of the corrections table may read every story to find the few corrected ones.
+        return (
+            Correction.objects.public()
+            .select_related(None)
+            .prefetch_related(Prefetch("article", queryset=Article.objects.for_links()))
+        )

@@ -51,6 +51,17 @@ class TestCorrectionsLog:
         assert list(response.context["page_obj"]) == []
         assert "No corrections or updates yet." in response.content.decode()
 
+    def test_lists_notes_on_stories_published_after_the_site_started(self, client, make_article):
+        # The published rule is applied as of each request, not of when the views were loaded.
+        story = make_article(published_at=timezone.now())
+        add_note(story, "Published a moment ago.", hours_ago=0)
+        gone = make_article(expires_at=timezone.now())
+        add_note(gone, "Expired a moment ago.", hours_ago=0)
+
+        response = client.get(LOG_URL)
+
+        assert [note.text for note in response.context["page_obj"]] == ["Published a moment ago."]
+
     def test_paginates_twenty_a_page(self, client, make_article):
         story = make_article()
         for n in range(21):
