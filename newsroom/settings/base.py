@@ -241,18 +241,34 @@ TEMPLATES = [
 ]
 
 
+# SQLite serves several writers at once (editors, autosave, presence, comments, the
+# worker): each transaction takes the write lock when it begins (IMMEDIATE), so a second
+# writer waits its turn (busy timeout) instead of failing with "database is locked" when
+# it tries to upgrade a read lock; WAL lets readers go on while one writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+
+
 def database_from_environment():
     """Return the database DATABASE_URL names (SQLite under var/ without it), or say clearly what is wrong."""
     try:
-        return dj_database_url.config(
+        database = dj_database_url.config(
             default=f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}",
             conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+            # A connection kept between requests is checked first, so a database restart costs no request.
+            conn_health_checks=True,
         )
     except ValueError as error:
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a database address Newsroom understands ({error}); "
             "use for example postgres://user:password@host:5432/newsroom"
         ) from None
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+    return database
 
 
 def cache_from_environment():
