@@ -9,7 +9,9 @@ NEWSROOM_RACE_ROUNDS sets how many rounds each race runs (`make stress` runs 1,0
 """
 
 import os
+import socket
 import threading
+import time
 from collections import Counter
 from functools import partial
 from http.cookies import SimpleCookie
@@ -29,6 +31,7 @@ from articles import workflow
 from articles.models import Article, ArticleTransition
 from articles.tests.forms import change_form_data
 from comments.models import Comment
+from editing.models import Revision
 
 ROUNDS = int(os.environ.get("NEWSROOM_RACE_ROUNDS", "100"))
 # A fixed CSRF secret: the cookie and the form field carry the same one.
@@ -247,3 +250,49 @@ def test_the_cookie_of_a_signed_in_visitor_is_a_real_session(live_server, make_u
     client = Client()
     client.cookies["sessionid"] = cookie["sessionid"].value
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def send_and_hang_up(visitor, path, data, *, cut_before=None):
+    """
+    POST `data` as `visitor`, sending the body only up to the field `cut_before` (all of
+    it if None), then close the connection without reading the answer.
+    """
+    body = urlencode({"csrfmiddlewaretoken": CSRF, **data}, doseq=True).encode()
+    sent = body[: body.index(f"&{cut_before}=".encode())] if cut_before else body
+    host, port = visitor.base_url.removeprefix("http://").split(":")
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {visitor.cookie}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head + sent)
+        sock.shutdown(socket.SHUT_WR)
+
+
+@pytest.mark.parametrize("cut_before", [None, "body", "is_open_for_comments"], ids=["whole", "half", "all-but-the-end"])
+def test_a_save_cut_off_by_the_client_is_stored_whole_with_its_revision_or_not_at_all(
+    editors, make_article, cut_before
+):
+    article = make_article(body="<p>Original.</p>", is_open_for_comments=True)
+    (_, ann), _ = editors
+    revisions = Revision.objects.filter(article=article)
+    before = revisions.count()
+    typed = "<p>" + "A long correction, typed with care. " * 200 + "</p>"
+    data = change_form_data(article, body=typed, is_open_for_comments=None)
+    # The checkbox comes last, as if the browser had put it there: a body cut just before
+    # it reads like a form in which comments were closed.
+    data["is_open_for_comments"] = "on"
+
+    send_and_hang_up(ann, change_path(article), data, cut_before=cut_before)
+
+    deadline = time.monotonic() + (10 if cut_before is None else 2)
+    while time.monotonic() < deadline and revisions.count() == before:
+        time.sleep(0.1)
+    stored = Article.objects.get(pk=article.pk)
+    if cut_before is None:
+        assert (stored.body, stored.version, revisions.count()) == (typed, article.version + 1, before + 1)
+    else:
+        # Part of a form is not a form: nothing of it is kept, not even a field it left out.
+        assert (stored.body, stored.version, revisions.count()) == (article.body, article.version, before)
+        assert stored.is_open_for_comments

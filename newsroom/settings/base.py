@@ -203,6 +203,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that everything after sees the reader's own address.
     "newsroom.proxies.TrustedProxyMiddleware",
+    # Before anything reads a request's body.
+    "newsroom.bodies.WholeBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so cached pages get ETags and conditional GETs a 304.
