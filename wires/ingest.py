@@ -191,7 +191,7 @@ def save_picture(upload, picture, item, agency):
 
 def ingest_item(item, source, section, report):
     """Take one WireItem: create, update, hold for review, flag or skip; add its line to `report`."""
-    label = f"{source or 'ingest'}: {item.uri}"
+    label = item.label
     try:
         with transaction.atomic():
             line = take_item(item, source, section, label)
@@ -225,7 +225,7 @@ def take_item(item, source, section, label):
     if item.is_withdrawn:
         return withdraw(item, source, record, label)
     if item.kind != Kind.TEXT:
-        return f"SKIPPED {label}: a {item.kind} item; only text items become drafts."
+        return f"SKIPPED {label}: not text but {item.kind}; only text items become drafts."
     if not item.headline.strip():
         raise ItemRefused("the item has no headline.")
     if record is not None and record.status != IngestedItem.Status.ERROR:

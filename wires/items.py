@@ -62,6 +62,12 @@ class WireItem:
     pictures: list = field(default_factory=list)
     # A notice the agency put on the item ("KILL: legal reasons"), shown to editors.
     notice: str = ""
+    # The file or address the item was read from, for the report.
+    origin: str = ""
+
+    @property
+    def label(self):
+        return f"{self.origin} ({self.uri})" if self.origin and self.origin != self.uri else self.uri
 
     @property
     def is_withdrawn(self):

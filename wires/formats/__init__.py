@@ -38,6 +38,14 @@ def read(data, label, expected=""):
     Return a WireItem or ItemError for each item in `data` (bytes) read from `label`:
     in `expected` format when given (one of FORMATS), else in the format it looks like.
     """
+    results = _read(data, label, expected)
+    for result in results:
+        if not isinstance(result, ItemError):
+            result.origin = label
+    return results
+
+
+def _read(data, label, expected):
     kind = sniff(data)
     if kind == NINJS and expected in ("", NINJS):
         return ninjs.parse(data, label)

@@ -23,7 +23,8 @@ def as_time(parsed):
 def html_of(detail):
     """Return a feedparser text construct (already sanitised by feedparser) as HTML."""
     value = detail.get("value", "")
-    return value if "html" in detail.get("type", "text/html") else text_to_html(value)
+    is_html = "html" in detail.get("type", "text/html") and "<" in value
+    return value if is_html else text_to_html(value)
 
 
 def parse(data, label):
@@ -43,7 +44,8 @@ def parse(data, label):
             continue
         summary = html_of(entry["summary_detail"]) if entry.get("summary_detail") else ""
         body = html_of(entry["content"][0]) if entry.get("content") else ""
-        updated = as_time(entry.get("updated_parsed") or entry.get("published_parsed"))
+        # Asked for only when present: feedparser warns when it falls back from one to the other.
+        updated = as_time(entry["updated_parsed"] if "updated" in entry.keys() else entry.get("published_parsed"))
         if updated:
             version = updated.isoformat()
         else:
@@ -79,7 +81,6 @@ def pictures_of(entry):
     for link in entry.get("enclosures", []):
         if link.get("href") and link.get("type", "").startswith("image/"):
             pictures.append(Picture(url=link["href"]))
-    credit = entry.get("media_credit", {})
-    if pictures and isinstance(credit, dict):
-        pictures[0].credit = credit.get("content", "")
+    if pictures:
+        pictures[0].credit = entry.get("credit", "")
     return pictures

@@ -131,6 +131,9 @@ def read_item(obj):
     subjects = as_list(obj.get("subjects")) or as_list(obj.get("subject"))
     places = as_list(obj.get("places")) or as_list(obj.get("place"))
     kind = obj.get("type") or Kind.TEXT
+    if kind == Kind.COMPOSITE and body and headline:
+        # A story with its pictures and graphics attached, as press-release wires send them.
+        kind = Kind.TEXT
     pictures = pictures_of(obj)
     if kind in PICTURE_KINDS and (url := best_rendition(as_list(obj.get("renditions")))):
         pictures.insert(0, Picture(url=url, caption=standfirst or headline, credit=obj.get("by") or ""))
