@@ -45,7 +45,9 @@ def parse(data, label):
         summary = html_of(entry["summary_detail"]) if entry.get("summary_detail") else ""
         body = html_of(entry["content"][0]) if entry.get("content") else ""
         # Asked for only when present: feedparser warns when it falls back from one to the other.
-        updated = as_time(entry["updated_parsed"] if dict.__contains__(entry, "updated") else entry.get("published_parsed"))
+        updated = as_time(
+            entry["updated_parsed"] if dict.__contains__(entry, "updated") else entry.get("published_parsed")
+        )
         if updated:
             version = updated.isoformat()
         else:
