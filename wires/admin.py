@@ -37,6 +37,9 @@ class WireSourceAdmin(admin.ModelAdmin):
     ]
 
     # Editors configure the agencies they take copy from; the model permissions still count for others.
+    def has_module_permission(self, request):
+        return workflow.is_editor(request.user) or super().has_module_permission(request)
+
     def has_view_permission(self, request, obj=None):
         return workflow.is_editor(request.user) or super().has_view_permission(request, obj)
 
@@ -83,6 +86,9 @@ class IngestedItemAdmin(admin.ModelAdmin):
     # Records are written by ingest alone. Reporters and editors read them (the dashboard is
     # where both pick up wire copy); only editors apply a waiting update, since it may change
     # a live story.
+    def has_module_permission(self, request):
+        return workflow.writes_stories(request.user) or super().has_module_permission(request)
+
     def has_view_permission(self, request, obj=None):
         return workflow.writes_stories(request.user) or super().has_view_permission(request, obj)
 

@@ -98,11 +98,15 @@ def ingest_location(location, source=None, section=None):
 
 def poll(source):
     """Poll one source's address or folder, note when and how it went on the source, and return the Report."""
+    report = Report()
     if not source.location:
-        report = Report()
         report.add(f"ERROR {source}: the source has neither an address nor a folder.", failed=True)
+    elif source.folder and not source.folder_is_allowed():
+        report.add(f"ERROR {source}: {source.folder} is not under the wire drop folder; not read.", failed=True)
+    elif source.folder:
+        report = ingest_location(str(Path(settings.NEWSROOM_WIRE_DROP_ROOT, source.folder)), source)
     else:
-        report = ingest_location(source.location, source)
+        report = ingest_location(source.url, source)
     errors = [line for line in report.lines if line.startswith("ERROR")]
     type(source).objects.filter(pk=source.pk).update(last_polled_at=timezone.now(), last_error="\n".join(errors))
     return report
@@ -192,9 +196,11 @@ def save_picture(upload, picture, item, agency):
 def ingest_item(item, source, section, report):
     """Take one WireItem: create, update, hold for review, flag or skip; add its line to `report`."""
     label = item.label
+    # Fetched before the item's transaction, which need not wait on an agency's server.
+    picture = fetch_picture(item, source) if makes_a_draft(item) else (None, None, "")
     try:
         with transaction.atomic():
-            line = take_item(item, source, section, label)
+            line = take_item(item, source, section, label, picture)
     except Exception as error:  # noqa: BLE001 -- any failure of one item must leave the others going in.
         message = f"{type(error).__name__}: {error}" if not isinstance(error, ItemRefused) else str(error)
         report.add(f"ERROR {label}: {message}", failed=True)
@@ -219,7 +225,14 @@ def record_error(item, source, message):
         record.save(update_fields=["status", "error_message", "updated_at"])
 
 
-def take_item(item, source, section, label):
+def makes_a_draft(item):
+    """Tell whether the item would become a new draft (so its picture is wanted): new text, never made into one."""
+    if item.is_withdrawn or item.kind != Kind.TEXT or not item.pictures:
+        return False
+    return not IngestedItem.objects.filter(uri=item.uri, article__isnull=False).exists()
+
+
+def take_item(item, source, section, label, picture):
     """Do what one item calls for, inside its transaction; return its report line or raise ItemRefused."""
     record = IngestedItem.objects.select_for_update().filter(uri=item.uri).first()
     if item.is_withdrawn:
@@ -228,15 +241,17 @@ def take_item(item, source, section, label):
         return f"SKIPPED {label}: not text but {item.kind}; only text items become drafts."
     if not item.headline.strip():
         raise ItemRefused("the item has no headline.")
-    if record is not None and record.status != IngestedItem.Status.ERROR:
-        if not is_newer(item.version, item.version_created_at, record.version, record.version_created_at):
+    if record is not None:
+        newer = is_newer(item.version, item.version_created_at, record.version, record.version_created_at)
+        # An item that failed last time is tried again, even at the same version.
+        if not newer and record.status != IngestedItem.Status.ERROR:
             return f"UNCHANGED {label}: version {item.version or '(none)'} is already in; nothing changed."
         if record.article_id is not None:
             return update(item, record, label)
     section = section or (source.section if source else None) or Section.objects.order_by("position", "pk").first()
     if section is None:
         raise ItemRefused("there is no section to put the draft in; create one first.")
-    return create(item, source, section, record, label)
+    return create(item, source, section, record, label, picture)
 
 
 def story_fields(item, agency):
@@ -270,10 +285,10 @@ def tag_names(item):
     return list(dict.fromkeys(clean_text(subject, 100) for subject in item.subjects if subject.strip()))[:MAX_TAGS]
 
 
-def create(item, source, section, record, label):
-    """Make a draft from the item and its record."""
+def create(item, source, section, record, label, picture):
+    """Make a draft from the item and its record; `picture` is what fetch_picture() returned."""
     agency = agency_for(item, source)
-    upload, picture, note = fetch_picture(item, source)
+    upload, picture, note = picture
     article = Article(section=section, slug=unique_slug(item.headline), status=Article.Status.DRAFT)
     for name, value in story_fields(item, agency).items():
         setattr(article, name, value)
@@ -346,6 +361,9 @@ def withdraw(item, source, record, label):
     """Flag the item and its story as withdrawn; only an editor takes a story down."""
     if record is None:
         record = IngestedItem(uri=item.uri, **record_fields(item, source))
+    elif is_newer(item.version, item.version_created_at, record.version, record.version_created_at):
+        # The withdrawal is the newest version: the versions before it, read again, change nothing.
+        record.version, record.version_created_at = item.version[:100], item.version_created_at
     record.status = IngestedItem.Status.WITHDRAWN
     record.notice = item.notice or record.notice
     record.error_message = ""

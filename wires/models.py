@@ -1,7 +1,9 @@
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -46,7 +48,7 @@ class WireSource(models.Model):
         max_length=500,
         blank=True,
         default="",
-        help_text=_("Or a folder on the server where the agency drops files."),
+        help_text=_("Or a folder on the server where the agency drops files, under the wire drop folder."),
     )
     section = models.ForeignKey(
         "articles.Section",
@@ -93,6 +95,17 @@ class WireSource(models.Model):
     @property
     def location(self):
         return self.url or self.folder
+
+    def clean(self):
+        if self.folder and not self.folder_is_allowed():
+            raise ValidationError(
+                {"folder": _("Give a folder under %(root)s.") % {"root": settings.NEWSROOM_WIRE_DROP_ROOT}}
+            )
+
+    def folder_is_allowed(self):
+        """Tell whether the folder lies under NEWSROOM_WIRE_DROP_ROOT, links and “..” resolved."""
+        root = Path(settings.NEWSROOM_WIRE_DROP_ROOT).resolve()
+        return Path(root, self.folder).resolve().is_relative_to(root)
 
     def allowed_picture_hosts(self):
         return [host.strip().lower() for host in self.picture_hosts.split() if host.strip()]

@@ -371,6 +371,9 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = env_list("NEWSROOM_OUTBOUND_ALLOWED_NETWORKS", [])
 # Wire ingest refuses a file or feed larger than this before parsing it.
 NEWSROOM_WIRE_MAX_BYTES = int(os.environ.get("NEWSROOM_WIRE_MAX_BYTES", str(5 * 1024 * 1024)))
+# Wire sources configured in the admin may read folders under this one only, so that a
+# source cannot be pointed at the server's own files (`manage.py ingest PATH` may read any).
+NEWSROOM_WIRE_DROP_ROOT = Path(os.environ.get("NEWSROOM_WIRE_DROP_ROOT", VAR_DIR / "wires"))
 
 # How often an open article change form sends its unsaved text to the server.
 NEWSROOM_AUTOSAVE_SECONDS = int(os.environ.get("NEWSROOM_AUTOSAVE_SECONDS", "30"))

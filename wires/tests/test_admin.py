@@ -131,3 +131,15 @@ def test_editors_configure_wire_sources(client, editor, reporter, ingested):
     assert client.get(reverse("admin:wires_wiresource_change", args=[ingested.pk])).status_code == 200
     client.force_login(reporter)
     assert client.get(reverse("admin:wires_wiresource_change", args=[ingested.pk])).status_code == 403
+
+
+def test_the_admin_index_lists_wire_ingest_for_those_who_may_use_it(client, editor, reporter, make_user):
+    client.force_login(editor)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:wires_wiresource_changelist") in page
+    client.force_login(reporter)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:wires_ingesteditem_changelist") in page
+    assert reverse("admin:wires_wiresource_changelist") not in page
+    client.force_login(make_user(username="nobody"))
+    assert reverse("admin:wires_ingesteditem_changelist") not in client.get(reverse("admin:index")).content.decode()

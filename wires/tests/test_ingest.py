@@ -300,3 +300,22 @@ def test_iptc_ninjs_examples_go_in(make_section):
         "006_photo_only.json": "SKIPPED",
     }
     assert report.failed == 1
+
+
+def test_a_withdrawal_is_the_newest_version_and_earlier_ones_read_again_change_nothing(make_source, tmp_path):
+    source = make_source()
+    ingest("newsml-tass-kim.xml", source)
+    ingest("newsml-kim-kill.xml", source)
+    report = ingest("newsml-kim-update.xml", source)
+    assert report.lines[0].startswith("UNCHANGED")
+    assert IngestedItem.objects.get(uri=KIM).status == IngestedItem.Status.WITHDRAWN
+
+
+def test_an_item_that_failed_is_tried_again_at_the_same_version(make_source, monkeypatch):
+    source = make_source()
+    with monkeypatch.context() as patch:
+        patch.setattr("wires.ingest.matching_authors", lambda byline: 1 / 0)
+        assert ingest("newsml-tass-kim.xml", source).failed == 2
+    report = ingest("newsml-tass-kim.xml", source)
+    assert report.failed == 0 and sum(line.startswith("CREATED") for line in report.lines) == 2
+    assert IngestedItem.objects.get(uri=KIM).status == IngestedItem.Status.INGESTED

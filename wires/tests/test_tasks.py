@@ -4,6 +4,7 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -19,9 +20,11 @@ IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBa
 
 
 @pytest.fixture
-def drop_folder(tmp_path):
-    shutil.copy(DATA / "newsml-tass-kim.xml", tmp_path / "kim.xml")
-    return tmp_path
+def drop_folder(tmp_path, settings):
+    settings.NEWSROOM_WIRE_DROP_ROOT = tmp_path
+    (tmp_path / "ewa").mkdir()
+    shutil.copy(DATA / "newsml-tass-kim.xml", tmp_path / "ewa" / "kim.xml")
+    return tmp_path / "ewa"
 
 
 def test_poll_source_ingests_the_folder_and_notes_the_poll(make_source, drop_folder):
@@ -41,10 +44,28 @@ def test_polling_twice_changes_nothing(make_source, drop_folder):
     assert IngestedItem.objects.count() == 2
 
 
-def test_a_failing_poll_is_noted_on_the_source(make_source, tmp_path):
-    (tmp_path / "bad.json").write_text("{")
-    source = make_source(folder=str(tmp_path))
+def test_a_source_reads_a_folder_given_relative_to_the_drop_folder(make_source, drop_folder):
+    source = make_source(folder="ewa")
+    assert tasks.poll_source.call(source.pk) == {"items": 3, "failed": 0}
+
+
+def test_a_source_cannot_read_a_folder_outside_the_drop_folder(make_source, drop_folder):
+    source = make_source(folder=str(DATA))
+    with pytest.raises(ValidationError, match="Give a folder under"):
+        source.full_clean()
     assert tasks.poll_source.call(source.pk) == {"items": 1, "failed": 1}
+    source.refresh_from_db()
+    assert "is not under the wire drop folder" in source.last_error
+    sneaky = make_source(name="sneaky", folder="ewa/../../", organisation=None)
+    with pytest.raises(ValidationError):
+        sneaky.full_clean()
+    assert Article.objects.count() == 0
+
+
+def test_a_failing_poll_is_noted_on_the_source(make_source, drop_folder):
+    (drop_folder / "bad.json").write_text("{")
+    source = make_source(folder=str(drop_folder))
+    assert tasks.poll_source.call(source.pk) == {"items": 4, "failed": 1}
     source.refresh_from_db()
     assert "bad.json" in source.last_error and "not valid JSON" in source.last_error
 
