@@ -30,6 +30,7 @@ from .items import ItemError, Kind, is_newer
 from .models import IngestedItem
 
 MAX_TAGS = 20
+URI_LENGTH = IngestedItem._meta.get_field("uri").max_length
 
 
 @dataclass
@@ -215,9 +216,11 @@ class ItemRefused(Exception):
 
 def record_error(item, source, message):
     """Note the failure on the item's record, for the dashboard, without touching its story."""
+    if len(item.uri) > URI_LENGTH:
+        return  # No record can hold it; the report line says why.
     with transaction.atomic():
         record, _created = IngestedItem.objects.get_or_create(
-            uri=item.uri[:500],
+            uri=item.uri,
             defaults={"source": source, "headline": clean_text(item.headline, 250), "version": ""},
         )
         record.status = IngestedItem.Status.ERROR
@@ -234,6 +237,8 @@ def makes_a_draft(item):
 
 def take_item(item, source, section, label, picture):
     """Do what one item calls for, inside its transaction; return its report line or raise ItemRefused."""
+    if len(item.uri) > URI_LENGTH:
+        raise ItemRefused(f"the URI is longer than {URI_LENGTH} characters.")
     record = IngestedItem.objects.select_for_update().filter(uri=item.uri).first()
     if item.is_withdrawn:
         return withdraw(item, source, record, label)

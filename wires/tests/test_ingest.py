@@ -319,3 +319,17 @@ def test_an_item_that_failed_is_tried_again_at_the_same_version(make_source, mon
     report = ingest("newsml-tass-kim.xml", source)
     assert report.failed == 0 and sum(line.startswith("CREATED") for line in report.lines) == 2
     assert IngestedItem.objects.get(uri=KIM).status == IngestedItem.Status.INGESTED
+
+
+def test_a_feed_address_answering_too_much_is_refused(make_source, wire_server, settings):
+    settings.NEWSROOM_WIRE_MAX_BYTES = 1000
+    url = wire_server.serve("/huge.rss", (DATA / "rss-agency.xml").read_bytes() + b" " * 2000, "application/rss+xml")
+    [line] = ingest_location(url, make_source(url=url)).lines
+    assert line.startswith(f"ERROR {url}: not fetched") and "limit is 1000" in line
+
+
+def test_an_overlong_uri_is_refused_with_a_line(make_source, tmp_path):
+    (tmp_path / "long.json").write_text('{"uri": "urn:x:%s", "headline": "H"}' % ("y" * 600))
+    report = ingest_location(str(tmp_path / "long.json"), make_source())
+    assert report.failed == 1 and "longer than 500 characters" in report.lines[0]
+    assert Article.objects.count() == IngestedItem.objects.count() == 0
