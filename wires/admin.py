@@ -6,10 +6,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles import workflow
+from articles.html import html_to_lines
 from articles.models import Article, EditConflict
 from articles.signals import article_edited
 
@@ -60,7 +62,7 @@ class IngestedItemAdmin(admin.ModelAdmin):
     list_select_related = ["source", "article", "taken_by"]
     search_fields = ["uri", "headline", "byline"]
     actions = ["apply_pending_updates"]
-    readonly_fields = [field.name for field in IngestedItem._meta.fields] + ["pending_data"]
+    readonly_fields = [field.name for field in IngestedItem._meta.fields] + ["waiting_update"]
     fields = [
         "uri",
         "source",
@@ -76,7 +78,7 @@ class IngestedItemAdmin(admin.ModelAdmin):
         "copyright",
         "usage_terms",
         "pending_version",
-        "pending_data",
+        "waiting_update",
         "taken_by",
         "taken_at",
         "received_at",
@@ -100,6 +102,19 @@ class IngestedItemAdmin(admin.ModelAdmin):
 
     def has_apply_permission(self, request):
         return workflow.is_editor(request.user)
+
+    @admin.display(description=_("waiting update"))
+    def waiting_update(self, record):
+        """Show the agency's newer version as text, for the editor to compare with the story."""
+        if not record.pending_data:
+            return "—"
+        data = record.pending_data
+        return format_html(
+            "<strong>{}</strong><p>{}</p>{}",
+            data.get("headline", ""),
+            data.get("standfirst", ""),
+            format_html_join("", "<p>{}</p>", ((line,) for line in html_to_lines(data.get("body", "")) if line)),
+        )
 
     def get_urls(self):
         return [

@@ -143,3 +143,16 @@ def test_the_admin_index_lists_wire_ingest_for_those_who_may_use_it(client, edit
     assert reverse("admin:wires_wiresource_changelist") not in page
     client.force_login(make_user(username="nobody"))
     assert reverse("admin:wires_ingesteditem_changelist") not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_ingest_record_shows_the_waiting_update_read_only(client, editor, ingested):
+    Article.objects.filter(wire_item__uri__endswith="kim-leaves-russia").update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now(), embargo_lifts_at=None, embargoed_by=None
+    )
+    ingest_location(str(DATA / "newsml-kim-update.xml"), ingested)
+    client.force_login(editor)
+    response = client.get(reverse("admin:wires_ingesteditem_change", args=[kim().pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "UPDATE 1-North Korea" in page and 'name="_save"' not in page
+    assert "<p>VLADIVOSTOK (EWA) - Kim Jong Un left Russia on Sunday after a six-day visit.</p>" in page
