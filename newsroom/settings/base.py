@@ -198,6 +198,7 @@ INSTALLED_APPS = [
     "accounts",
     "demo",
     "backups",
+    "wires",
 ]
 
 MIDDLEWARE = [
@@ -381,6 +382,16 @@ NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", "400
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+
+# Requests to addresses others chose (wire feeds, agency pictures, webhooks) never reach a
+# private, loopback or link-local address, except in these networks ("10.1.2.0/24"); see
+# newsroom/outbound.py.
+NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = env_list("NEWSROOM_OUTBOUND_ALLOWED_NETWORKS", [])
+# Wire ingest refuses a file or feed larger than this before parsing it.
+NEWSROOM_WIRE_MAX_BYTES = int(os.environ.get("NEWSROOM_WIRE_MAX_BYTES", str(5 * 1024 * 1024)))
+# Wire sources configured in the admin may read folders under this one only, so that a
+# source cannot be pointed at the server's own files (`manage.py ingest PATH` may read any).
+NEWSROOM_WIRE_DROP_ROOT = Path(os.environ.get("NEWSROOM_WIRE_DROP_ROOT", VAR_DIR / "wires"))
 
 # How often an open article change form sends its unsaved text to the server.
 NEWSROOM_AUTOSAVE_SECONDS = int(os.environ.get("NEWSROOM_AUTOSAVE_SECONDS", "30"))
