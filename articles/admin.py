@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from authors.models import Author
 from newsroom.pagination import EstimatingPaginator
 
 from . import workflow
@@ -225,6 +226,24 @@ class ArticleAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
         return form
+
+    def get_changeform_initial_data(self, request):
+        """A new story starts in the section of the last story its writer had a byline on."""
+        initial = super().get_changeform_initial_data(request)
+        if "section" not in initial:
+            last = Byline.objects.filter(author__user=request.user).order_by("-article__created_at", "-pk").first()
+            if last is not None:
+                initial["section"] = last.article.section_id
+        return initial
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new story by a writer with an author profile starts with their own byline."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and obj.pk is None and request.method != "POST":
+            own = Author.objects.filter(user=request.user).values_list("pk", flat=True).first()
+            if own is not None:
+                kwargs["initial"] = [{"author": own}]
+        return kwargs
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and WORKFLOW_ONLY_FIELDS.intersection(request.POST):

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
+from authors.models import Author
 from newsroom.pagination import EstimatingPaginator
 
 ADD_URL = reverse("admin:articles_article_add")
@@ -90,6 +91,30 @@ class TestArticleAdd:
         response = reporter_client.post(ADD_URL, data)
         assert response.status_code == 200
         assert not Article.objects.exists()
+
+    def test_a_reporter_starts_with_their_own_byline_and_last_section(
+        self, reporter_client, make_article, make_section
+    ):
+        rita = Author.objects.get(name="Rita Reporter")
+        make_article(section=make_section(name="World"), authors=[rita])
+        business = make_section(name="Business")
+        make_article(section=business, authors=[rita])
+        make_article(section=make_section(name="Sport"))  # Someone else's, written later.
+
+        response = reporter_client.get(ADD_URL)
+
+        [byline_form] = response.context["inline_admin_formsets"][0].formset.forms
+        assert byline_form.initial["author"] == rita.pk
+        assert response.context["adminform"].form.initial["section"] == business.pk
+        html = response.content.decode()
+        assert f'<option value="{rita.pk}" selected>Rita Reporter</option>' in html
+
+    def test_a_writer_without_an_author_profile_starts_with_an_empty_byline(self, client, make_user):
+        client.force_login(make_user(username="ed", groups=["Editors"]))
+        response = client.get(ADD_URL)
+        [byline_form] = response.context["inline_admin_formsets"][0].formset.forms
+        assert "author" not in byline_form.initial
+        assert "section" not in response.context["adminform"].form.initial
 
     def test_add_form_renders_the_rich_text_editor(self, reporter_client):
         html = reporter_client.get(ADD_URL).content.decode()

@@ -31,7 +31,7 @@ class TestArticlePage:
         assert f'href="{author.get_absolute_url()}"' in html
         assert f'href="{agency.get_absolute_url()}"' in html
         assert reverse("articles:tag", args=["north-korea"]) in html
-        assert f'datetime="{article.published_at.isoformat()}"' in html
+        assert f'datetime="{article.published_at.isoformat(timespec="seconds")}"' in html
         assert "No comments yet" in html
 
     @unpublished_states

@@ -239,6 +239,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "newsroom.context_processors.site",
             ],
+            "builtins": ["newsroom.templatetags"],
         },
     },
 ]
