@@ -72,6 +72,11 @@ ROLES = {
         "comments.view_comment",
         "comments.change_comment",
         "comments.delete_comment",
+        # Old addresses and where they lead now.
+        "redirects.add_redirect",
+        "redirects.change_redirect",
+        "redirects.delete_redirect",
+        "redirects.view_redirect",
     ],
     "Reporters": [
         # Their own stories: the workflow limits change and delete to their drafts.

@@ -29,6 +29,7 @@ ALLOWED = {
     "accounts": {"newsroom.throttle"},
     "demo": {"articles", "authors", "photos", "search"},
     "backups": {"articles", "search", "pagecache"},
+    "redirects": {"articles"},
     "wires": {"articles", "authors", "photos", "newsroom.outbound"},
 }
 APPS = [name for name in ALLOWED if "." not in name]

@@ -199,6 +199,7 @@ INSTALLED_APPS = [
     "demo",
     "backups",
     "wires",
+    "redirects",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,8 @@ MIDDLEWARE = [
     "newsroom.bodies.WholeBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that may answer 404, so an address that moved gets its 301.
+    "redirects.middleware.RedirectFallbackMiddleware",
     # Outside the page cache, so cached pages get ETags and conditional GETs a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions and authentication: a cached page costs no session lookup.
