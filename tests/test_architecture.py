@@ -28,6 +28,7 @@ ALLOWED = {
     "accounts": {"newsroom.throttle"},
     "demo": {"articles", "authors", "photos", "search"},
     "backups": {"articles", "search", "pagecache"},
+    "api": {"articles", "authors", "photos", "newsroom.throttle", "newsroom.cache"},
 }
 APPS = [name for name in ALLOWED if "." not in name]
 
