@@ -1,7 +1,7 @@
 """
 The OpenAPI 3.1 description of the read API, kept beside the views it describes. Its item
-schema is IPTC's own ninjs 3.1 JSON Schema, embedded whole, so the document and the
-tests validate answers against exactly what IPTC publishes.
+schema is IPTC's own ninjs 3.1 JSON Schema, embedded whole (see `embedded`), so clients
+and the tests validate answers against what IPTC publishes.
 """
 
 from django.conf import settings
@@ -27,6 +27,31 @@ RETRY_AFTER = {"Retry-After": {"description": "Seconds until the limit resets.",
 NOT_MODIFIED = {
     "description": "Not modified: the ETag (If-None-Match) or Last-Modified (If-Modified-Since) still holds."
 }
+
+
+NINJS_POINTER = "#/components/schemas/Ninjs"
+
+
+def embedded(schema, pointer):
+    """
+    Return a JSON Schema rewritten to sit at `pointer` inside another document: its own
+    references ("#/$defs/…") point there, and a reference to a remote schema (ninjs's
+    places[].geoJSON names GeoJSON's) becomes a plain object, so the document is
+    self-contained and no tool reading it fetches anything. This API never sends geoJSON.
+    """
+    if isinstance(schema, list):
+        return [embedded(item, pointer) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    reference = schema.get("$ref")
+    if isinstance(reference, str) and not reference.startswith("#"):
+        return {"type": "object", "description": f"As defined by {reference}"}
+    rewritten = {
+        key: embedded(value, pointer) for key, value in schema.items() if key not in {"$id", "$schema", "$ref"}
+    }
+    if isinstance(reference, str):
+        rewritten["$ref"] = pointer + reference[1:]
+    return rewritten
 
 
 def query(name, description, schema):
@@ -58,13 +83,13 @@ def openapi_document(request=None):
         "components": {
             "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}},
             "schemas": {
-                "Ninjs": ninjs_schema(),
+                "Ninjs": embedded(ninjs_schema(), NINJS_POINTER),
                 "NinjsList": {
                     "type": "object",
                     "required": ["items", "next"],
                     "additionalProperties": False,
                     "properties": {
-                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Ninjs"}},
+                        "items": {"type": "array", "items": {"$ref": NINJS_POINTER}},
                         "next": {
                             "type": ["string", "null"],
                             "format": "uri",
