@@ -250,7 +250,6 @@ def story_as_ninjs(article, request=None) -> dict:
             "version": str(article.version),
             "firstCreated": timestamp(article.published_at),
             "versionCreated": timestamp(article.last_modified_at),
-            "contentCreated": timestamp(article.created_at),
             "embargoedUntil": timestamp(article.embargo_lifts_at),
             "expires": timestamp(article.expires_at),
             "pubStatus": publication_status(article),
