@@ -91,12 +91,17 @@ def byline_text(bylines):
     return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
 
 
+def current_affiliations(author):
+    """Return the author's current affiliations, as ninjs_queryset() loaded them or else from the database."""
+    loaded = getattr(author, "current_affiliations", None)
+    if loaded is not None:
+        return loaded
+    return author.affiliations.filter(is_current=True).select_related("organisation")
+
+
 def person(byline, request):
     """Describe a byline's author, with each organisation they now work for and their role there."""
     author = byline.author
-    affiliations = getattr(author, "current_affiliations", None)
-    if affiliations is None:
-        affiliations = [a for a in author.affiliations.all() if a.is_current]
     return compact(
         {
             "name": author.name,
@@ -110,7 +115,7 @@ def person(byline, request):
                     "name": affiliation.organisation.name,
                     "value": absolute_url(affiliation.organisation.get_absolute_url(), request),
                 }
-                for affiliation in affiliations
+                for affiliation in current_affiliations(author)
             ],
         }
     )
@@ -126,7 +131,7 @@ def organisations(article, bylines, request):
     """Name the organisations the authors work for (once each), then the sources the story cites."""
     seen, listed = set(), []
     for byline in bylines:
-        for affiliation in getattr(byline.author, "current_affiliations", []):
+        for affiliation in current_affiliations(byline.author):
             if affiliation.organisation_id not in seen:
                 seen.add(affiliation.organisation_id)
                 listed.append(organisation(affiliation.organisation, "affiliation", request))

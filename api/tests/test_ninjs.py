@@ -187,3 +187,11 @@ def test_the_queryset_defaults_to_what_readers_may_see(make_article):
 
 def test_the_api_urls_are_named(rich_story):
     assert reverse("api:ninjs-detail", kwargs={"pk": rich_story.pk}) == f"/api/ninjs/{rich_story.pk}/"
+
+
+def test_a_story_loaded_any_other_way_maps_the_same(rich_story):
+    """Webhooks may hand over a story they loaded themselves: the mapping only costs more queries."""
+    request = RequestFactory().get("/")
+    assert story_as_ninjs(Article.objects.get(pk=rich_story.pk), request) == story_as_ninjs(
+        ninjs_queryset().get(pk=rich_story.pk), request
+    )
