@@ -125,12 +125,22 @@ class NinjsListView(ApiView):
     def get(self, request):
         params = request.GET
         stories = ninjs_queryset()
+        # Pages walk (published_at, id); by author or tag, the byline's or tag's copy of
+        # them, through that link's index, as the author and topic pages do. Both pairs
+        # hold the same values, so a cursor means the same story either way.
+        keyset = ("published_at", "pk")
         if slug := params.get("section"):
             stories = stories.filter(section=self.lookup(Section.objects.all(), slug, "section"))
         if slug := params.get("author"):
-            stories = stories.filter(bylines__author=self.lookup(Author.objects.all(), slug, "author"))
+            stories = stories.listed_under("bylines", author=self.lookup(Author.objects.all(), slug, "author"))
+            keyset = ("listed_at", "listed_id")
         if slug := params.get("tag"):
-            stories = stories.filter(tagged_items__tag=self.lookup(Tag.objects.all(), slug, "tag"))
+            tag = self.lookup(Tag.objects.all(), slug, "tag")
+            if keyset[0] == "listed_at":
+                stories = stories.filter(tagged_items__tag=tag)
+            else:
+                stories = stories.listed_under("tagged_items", tag=tag)
+                keyset = ("listed_at", "listed_id")
         if value := params.get("since"):
             try:
                 since = parse_since(value)
@@ -139,7 +149,7 @@ class NinjsListView(ApiView):
                     400, f"since={value!r} is not a time: give an ISO 8601 time such as 2026-11-30T09:00:00Z."
                 ) from None
             stories = stories.filter(Q(published_at__gte=since) | Q(updated_at__gte=since))
-        page = self.page(stories, params)
+        page = self.page(stories, params, keyset)
         items = [story_as_ninjs(article, request) for article in page]
         next_url = absolute_url(request.path + query_string(page.next_query), request) if page.has_next() else None
         response = json_response(
@@ -158,7 +168,7 @@ class NinjsListView(ApiView):
             raise ApiError(400, f"There is no {name} with the slug {slug!r}.") from None
 
     @staticmethod
-    def page(stories, params):
+    def page(stories, params, keyset):
         """Return the page `params` ask for: the first, or the one after a `before` cursor (an empty one past the end)."""
         limit = params.get("limit", str(DEFAULT_LIMIT))
         if not limit.isdecimal() or not 1 <= int(limit) <= MAX_LIMIT:
@@ -171,7 +181,7 @@ class NinjsListView(ApiView):
                     raise ApiError(
                         400, f"{name}={params[name]!r} is not a cursor: follow the next link of a list."
                     ) from None
-        paginator = KeysetPaginator(stories, int(limit), "published_at")
+        paginator = KeysetPaginator(stories, int(limit), *keyset)
         try:
             return paginator.page(params)
         except InvalidPage as error:

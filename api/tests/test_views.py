@@ -10,6 +10,7 @@ from django.utils.http import http_date
 from articles.models import Article, Byline, Correction
 from articles.tests.factories import unpublished_states
 from articles.workflow import publish
+from newsroom.pagination import query_string
 
 LIST = reverse("api:ninjs-list")
 
@@ -152,13 +153,35 @@ def test_cursor_pages_stay_stable_while_stories_are_published(client, make_artic
     assert third.json()["next"] is None
 
 
-def test_filters_are_kept_in_the_next_link(client, make_article, make_section):
-    section = make_section(slug="world")
-    in_section = [make_article(section=section) for _ in range(3)]
-    make_article()
-    first = client.get(LIST, {"section": "world", "limit": 2})
-    second = client.get(first.json()["next"])
-    assert set(ids(first) + ids(second)) == {story.pk for story in in_section}
+@pytest.mark.parametrize(
+    "params",
+    [{"section": "world"}, {"author": "jane"}, {"tag": "budget"}, {"author": "jane", "tag": "budget"}],
+    ids=["section", "author", "tag", "author-and-tag"],
+)
+def test_filters_are_kept_in_the_next_link(client, make_article, make_section, make_author, params):
+    section, jane = make_section(slug="world"), make_author(slug="jane")
+    now = timezone.now()
+    chosen = [
+        make_article(section=section, authors=[jane], tags=["Budget"], published_at=now - timedelta(hours=n))
+        for n in range(1, 6)
+    ]
+    make_article(tags=["Budget"], published_at=now - timedelta(hours=3, minutes=30))
+    make_article(authors=[jane], section=section, published_at=now - timedelta(hours=2, minutes=30))
+    make_article(section=section, tags=["Budget"], published_at=now - timedelta(minutes=30))
+    seen, url = [], LIST + query_string({**params, "limit": 2})
+    while url:
+        response = client.get(url)
+        seen += ids(response)
+        url = response.json()["next"]
+    expected = [
+        story.pk
+        for story in Article.objects.published().newest_first()
+        if ("section" not in params or story.section == section)
+        and ("author" not in params or story.bylines.filter(author=jane).exists())
+        and ("tag" not in params or story.tags.filter(slug="budget").exists())
+    ]
+    assert {story.pk for story in chosen} <= set(expected)
+    assert seen == expected
 
 
 def test_a_cursor_past_the_last_story_is_an_empty_page(client, make_article):
