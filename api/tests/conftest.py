@@ -1,6 +1,9 @@
 from datetime import timedelta
+from functools import cache
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -8,12 +11,45 @@ from api.ninjs import ninjs_schema
 from articles.models import Byline, Correction
 
 
-@pytest.fixture
-def ninjs_validator():
-    """Validate against IPTC's ninjs 3.1 schema, formats (date-time) included."""
+@cache
+def ninjs_validator_for_tests():
     schema = ninjs_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+@pytest.fixture
+def ninjs_validator():
+    """Validate against IPTC's ninjs 3.1 schema, formats (date-time) included."""
+    return ninjs_validator_for_tests()
+
+
+class ValidatingClient(Client):
+    """A test client that checks every answer of the ninjs endpoints: items valid ninjs, errors in the error shape."""
+
+    def request(self, **request):
+        response = super().request(**request)
+        if request["PATH_INFO"].startswith(reverse("api:ninjs-list")) and response.content:
+            assert response["Content-Type"] == "application/json"
+            body = response.json()
+            if response.status_code == 200:
+                items = body.get("items", [body])
+                if "items" in body:
+                    assert set(body) == {"items", "next"}
+                validator = ninjs_validator_for_tests()
+                for item in items:
+                    validator.validate(item)
+            else:
+                assert set(body) == {"error"}
+                assert body["error"]["status"] == response.status_code
+                assert body["error"]["message"]
+        return response
+
+
+@pytest.fixture
+def client():
+    """Every answer of the API in these tests is validated (see ValidatingClient)."""
+    return ValidatingClient()
 
 
 @pytest.fixture
