@@ -231,6 +231,18 @@ def test_the_page_cache_keeps_api_answers(client, rich_story, settings, django_a
     assert second.content == first.content
 
 
+def test_publishing_purges_cached_api_answers(
+    client, make_article, make_user, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    story = make_article()
+    assert ids(client.get(LIST)) == [story.pk]
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(draft, make_user(is_superuser=True))
+    assert ids(client.get(LIST)) == [draft.pk, story.pk]
+
+
 def test_cors_is_open_for_reading(client, rich_story):
     response = client.get(LIST, headers={"Origin": "https://app.example.org"})
     assert response["Access-Control-Allow-Origin"] == "*"
