@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run serve test lint install install-dev browser services migrate demo check clean bench bench-growth wrk
+.PHONY: run serve test stress lint install install-dev browser services migrate demo check clean bench bench-growth wrk
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 13), "Newsroom needs Python 3.13 or newer; set PYTHON=/path/to/python3.13"'
@@ -105,6 +105,14 @@ services:
 
 test: check browser services
 	NEWSROOM_BROWSER_TESTS=required NEWSROOM_SERVICE_TESTS=required $(BIN)/python -m pytest
+
+# 1,000 rounds of two editors saving the same story at once, through a live server, on
+# the PostgreSQL at DATABASE_URL; prints how the rounds ended. ROUNDS=N changes the count.
+stress: install-dev
+	@if [ -z "$$DATABASE_URL" ]; then \
+		echo "make stress runs on PostgreSQL: DATABASE_URL=postgres://user@host:5432/newsroom make stress" >&2; exit 1; \
+	fi
+	NEWSROOM_RACE_ROUNDS=$${ROUNDS:-1000} $(BIN)/python -m pytest tests/test_concurrency.py -q -s -k saving_at_once
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules

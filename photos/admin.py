@@ -82,7 +82,22 @@ class PhotoAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         if obj is not None and "image" in form.base_fields:
             form.base_fields["image"].widget.original_url = admin_url(Photo, "original", obj.pk)
+        if refusal := getattr(request, "storage_refusal", None):
+            form = type(form.__name__, (form,), {"storage_refusal": refusal})
         return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except OSError as error:
+            if request.method != "POST":
+                raise
+            # The save was rolled back whole. The form comes back as typed, saying why.
+            request.storage_refusal = _(
+                "The photo could not be stored (%(reason)s). Nothing was saved: try again, "
+                "or tell an administrator if it happens again."
+            ) % {"reason": error.strerror or error}
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def original_view(self, request, object_id):
         """

@@ -35,8 +35,17 @@ class OriginalFileInput(forms.ClearableFileInput):
 
 
 class PhotoForm(forms.ModelForm):
+    # Set by the admin when the media storage refused the file (full, read-only): the
+    # form is shown again with this error, keeping what was typed.
+    storage_refusal = None
+
     class Meta:
         model = Photo
         fields = "__all__"
         field_classes = {"image": ImageUploadField}
         widgets = {"image": OriginalFileInput}
+
+    def clean(self):
+        if self.storage_refusal:
+            raise forms.ValidationError(self.storage_refusal, code="storage")
+        return super().clean()

@@ -17,6 +17,7 @@ ALLOWED = {
     "newsroom.views": set(),
     "newsroom.throttle": set(),
     "newsroom.cache": set(),
+    "newsroom.outbound": set(),
     "images": set(),
     "authors": {"images", "newsroom.views", "newsroom.cache"},
     "photos": {"authors", "images"},
@@ -28,6 +29,7 @@ ALLOWED = {
     "accounts": {"newsroom.throttle"},
     "demo": {"articles", "authors", "photos", "search"},
     "backups": {"articles", "search", "pagecache"},
+    "wires": {"articles", "authors", "photos", "newsroom.outbound"},
     "api": {"articles", "authors", "photos", "newsroom.throttle", "newsroom.cache"},
 }
 APPS = [name for name in ALLOWED if "." not in name]

@@ -198,12 +198,15 @@ INSTALLED_APPS = [
     "accounts",
     "demo",
     "backups",
+    "wires",
     "api",
 ]
 
 MIDDLEWARE = [
     # First, so that everything after sees the reader's own address.
     "newsroom.proxies.TrustedProxyMiddleware",
+    # Before anything reads a request's body.
+    "newsroom.bodies.WholeBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so cached pages get ETags and conditional GETs a 304.
@@ -242,18 +245,34 @@ TEMPLATES = [
 ]
 
 
+# SQLite serves several writers at once (editors, autosave, presence, comments, the
+# worker): each transaction takes the write lock when it begins (IMMEDIATE), so a second
+# writer waits its turn (busy timeout) instead of failing with "database is locked" when
+# it tries to upgrade a read lock; WAL lets readers go on while one writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+
+
 def database_from_environment():
     """Return the database DATABASE_URL names (SQLite under var/ without it), or say clearly what is wrong."""
     try:
-        return dj_database_url.config(
+        database = dj_database_url.config(
             default=f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}",
             conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+            # A connection kept between requests is checked first, so a database restart costs no request.
+            conn_health_checks=True,
         )
     except ValueError as error:
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a database address Newsroom understands ({error}); "
             "use for example postgres://user:password@host:5432/newsroom"
         ) from None
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+    return database
 
 
 def cache_from_environment():
@@ -377,6 +396,16 @@ NEWSROOM_USAGE_TERMS = os.environ.get(
 NEWSROOM_API_RATE_LIMIT = int(os.environ.get("NEWSROOM_API_RATE_LIMIT", "60"))
 NEWSROOM_API_KEY_RATE_LIMIT = int(os.environ.get("NEWSROOM_API_KEY_RATE_LIMIT", "600"))
 NEWSROOM_API_RATE_WINDOW = int(os.environ.get("NEWSROOM_API_RATE_WINDOW", "60"))
+
+# Requests to addresses others chose (wire feeds, agency pictures, webhooks) never reach a
+# private, loopback or link-local address, except in these networks ("10.1.2.0/24"); see
+# newsroom/outbound.py.
+NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = env_list("NEWSROOM_OUTBOUND_ALLOWED_NETWORKS", [])
+# Wire ingest refuses a file or feed larger than this before parsing it.
+NEWSROOM_WIRE_MAX_BYTES = int(os.environ.get("NEWSROOM_WIRE_MAX_BYTES", str(5 * 1024 * 1024)))
+# Wire sources configured in the admin may read folders under this one only, so that a
+# source cannot be pointed at the server's own files (`manage.py ingest PATH` may read any).
+NEWSROOM_WIRE_DROP_ROOT = Path(os.environ.get("NEWSROOM_WIRE_DROP_ROOT", VAR_DIR / "wires"))
 
 # How often an open article change form sends its unsaved text to the server.
 NEWSROOM_AUTOSAVE_SECONDS = int(os.environ.get("NEWSROOM_AUTOSAVE_SECONDS", "30"))

@@ -21,3 +21,7 @@ VAR_DIR = Path(tempfile.mkdtemp(prefix="newsroom-test-var-"))
 # Off, so that tests asking for a page twice see what changed in between (purges wait for
 # a commit, which most tests never make); pagecache's own tests turn it on.
 NEWSROOM_PAGE_CACHE_SECONDS = 0
+# On SQLite the test database is a file, not memory: the live server's threads then open
+# connections of their own, so the concurrency tests race real, separate writers.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-newsroom.sqlite3")}

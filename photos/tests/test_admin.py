@@ -1,9 +1,13 @@
+import errno
+import os
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from photos.models import Photo
+from photos.models import Photo, Rendition
 from photos.tests.images import decompression_bomb_upload, image_upload
 
 ADD_URL = reverse("admin:photos_photo_add")
@@ -183,3 +187,33 @@ class TestOriginal:
 
     def test_unknown_photo_is_not_found(self, superuser_client):
         assert superuser_client.get(reverse("admin:photos_photo_original", args=[404])).status_code == 404
+
+
+class RefusingStorage(FileSystemStorage):
+    """A disk that takes no more files: full, or mounted read-only."""
+
+    def __init__(self, error, **kwargs):
+        super().__init__(**kwargs)
+        self.error = error
+
+    def _save(self, name, content):
+        raise OSError(self.error, os.strerror(self.error))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EROFS], ids=["full", "read-only"])
+def test_storage_that_refuses_the_file_is_a_form_error_that_keeps_what_was_typed(
+    login_as, monkeypatch, tmp_path, error
+):
+    for field in (Photo._meta.get_field("image"), Rendition._meta.get_field("file")):
+        monkeypatch.setattr(field, "storage", RefusingStorage(error, location=tmp_path / field.name))
+    data = photo_form_data(image=image_upload("train.jpg"), caption="Typed before the disk filled.")
+
+    response = login_as("Reporters").post(ADD_URL, data)
+
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.non_field_errors()
+    assert "could not be stored" in message and os.strerror(error) in message
+    assert "Typed before the disk filled." in response.content.decode()
+    assert not Photo.objects.exists()
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
