@@ -31,6 +31,7 @@ ALLOWED = {
     "backups": {"articles", "search", "pagecache"},
     "redirects": {"articles"},
     "wires": {"articles", "authors", "photos", "newsroom.outbound"},
+    "api": {"articles", "authors", "photos", "newsroom.throttle", "newsroom.cache"},
 }
 APPS = [name for name in ALLOWED if "." not in name]
 

@@ -200,6 +200,7 @@ INSTALLED_APPS = [
     "backups",
     "wires",
     "redirects",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -386,6 +387,19 @@ NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", "400
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+# The site's public address, for absolute links made outside a request (webhook bodies);
+# pages and API answers use the address the request came to.
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://localhost:8000")
+# What partners may do with the stories, stated in every ninjs item (usageTerms).
+NEWSROOM_USAGE_TERMS = os.environ.get(
+    "NEWSROOM_USAGE_TERMS", "All rights reserved. Republication needs the publisher's written permission."
+)
+
+# The read API (api/): requests per window of NEWSROOM_API_RATE_WINDOW seconds, per
+# client address without a key and per key with one (a key may carry its own limit).
+NEWSROOM_API_RATE_LIMIT = int(os.environ.get("NEWSROOM_API_RATE_LIMIT", "60"))
+NEWSROOM_API_KEY_RATE_LIMIT = int(os.environ.get("NEWSROOM_API_KEY_RATE_LIMIT", "600"))
+NEWSROOM_API_RATE_WINDOW = int(os.environ.get("NEWSROOM_API_RATE_WINDOW", "60"))
 
 # Requests to addresses others chose (wire feeds, agency pictures, webhooks) never reach a
 # private, loopback or link-local address, except in these networks ("10.1.2.0/24"); see
