@@ -105,7 +105,9 @@ class TestNewsSitemap:
         assert news.findtext("news:publication/news:name", namespaces=NS) == "The Daily Example"
         assert news.findtext("news:publication/news:language", namespaces=NS) == "en"
         assert news.findtext("news:title", namespaces=NS) == "Fresh & new <story>"
-        assert parse_datetime(news.findtext("news:publication_date", namespaces=NS)) == fresh.published_at.replace(microsecond=0)
+        assert parse_datetime(news.findtext("news:publication_date", namespaces=NS)) == fresh.published_at.replace(
+            microsecond=0
+        )
 
     def test_empty_when_nothing_is_new(self, client, make_article):
         make_article(published_at=timezone.now() - timedelta(days=3))
