@@ -200,6 +200,20 @@ class ArticleDayArchiveView(ArchiveMixin, DayArchiveView):
     pass
 
 
+class LatestView(UncountedPaginationMixin, ListView):
+    """Every published story, newest first, twenty a page: the whole archive, page by page."""
+
+    template_name = "articles/latest.html"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        path = reverse("articles:latest") + query_string(context["page_obj"].query)
+        return context | sharing_context(self.request, path)
+
+
 class CorrectionListView(UncountedPaginationMixin, ListView):
     """The public log of every correction and update on published stories, newest first."""
 

@@ -49,6 +49,7 @@ def reader_pages(story):
         reverse("authors:detail", args=["jo-reporter"]),
         reverse("authors:organisation", args=["the-agency"]),
         reverse("articles:corrections"),
+        reverse("articles:latest"),
         reverse("articles:archive_year", args=[f"{day:%Y}"]),
         reverse("articles:archive_month", args=[f"{day:%Y}", f"{day:%m}"]),
         reverse("articles:archive_day", args=[f"{day:%Y}", f"{day:%m}", f"{day:%d}"]),

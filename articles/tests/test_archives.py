@@ -60,8 +60,23 @@ def test_an_empty_day_is_a_page_saying_so(client, archive):
     assert "No stories were published then." in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/2024/13/", "/2024/02/30/", "/2024/00/", "/0000/", "/2024/03/05/?page=2"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/2024/13/",
+        "/2024/02/30/",
+        "/2024/01/32/",
+        "/2024/00/",
+        "/0000/",
+        "/2024/03/05/?page=2",
+        # At the ends of the calendar the previous or next day does not exist.
+        "/9999/12/31/",
+        "/0001/01/01/",
+        "/0001/",
+    ],
+)
 def test_a_date_that_is_not_there_is_a_404(client, archive, url):
+    client.raise_request_exception = False
     assert client.get(url).status_code == 404
 
 

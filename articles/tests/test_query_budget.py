@@ -93,6 +93,7 @@ def busy_newsroom(make_article, make_author, make_organisation, make_affiliation
         "search",
         "search-filtered",
         "shared_preview",
+        "latest",
     ],
 )
 def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_assert_max_num_queries, page):
@@ -108,6 +109,7 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_ass
         "search-filtered": reverse("search:search")
         + f"?q=headline&section={busy_newsroom['sections'][0].slug}&author={busy_newsroom['authors'][0].slug}",
         "shared_preview": busy_newsroom["preview_link"].get_absolute_url(),
+        "latest": reverse("articles:latest"),
     }
     warm_site_cache()
     budget = ARTICLE_QUERY_BUDGET if page.startswith(("article", "shared_preview")) else QUERY_BUDGET

@@ -236,3 +236,23 @@ def test_navigation_shows_a_new_section_at_once(client, make_section):
     assert 'href="/sections/world/"' in client.get("/").content.decode()
     make_section(name="Sport", slug="sport")
     assert 'href="/sections/sport/"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+class TestLatest:
+    def test_every_published_story_newest_first_twenty_a_page(self, client, make_article):
+        now = timezone.now()
+        stories = [make_article(published_at=now - timedelta(hours=n)) for n in range(1, 23)]
+        make_article(status=Article.Status.DRAFT, published_at=None, headline="Not yet")
+
+        first = client.get(reverse("articles:latest"))
+        second = client.get(reverse("articles:latest") + "?" + first.context["page_obj"].next_query.urlencode())
+
+        assert list(first.context["page_obj"]) == stories[:20]
+        assert list(second.context["page_obj"]) == stories[20:]
+        assert "Not yet" not in first.content.decode()
+        assert not second.context["page_obj"].has_next()
+
+    def test_the_home_page_and_every_page_link_to_it(self, client, make_article):
+        make_article()
+        assert f'href="{reverse("articles:latest")}"' in client.get("/").content.decode()

@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
 from articles import workflow
@@ -156,6 +158,15 @@ def test_samples_load_and_rerunning_changes_nothing():
     assert unpublished.count() == 3
     assert not unpublished.filter(published_at__isnull=False).exists()
     assert Byline.objects.filter(role="Additional reporting").exists()
+    # Enough stories that the list of every story goes on to a second page.
+    first_page = Client().get(reverse("articles:latest"))
+    assert first_page.context["page_obj"].has_next()
+    assert (
+        Client()
+        .get(reverse("articles:latest") + "?" + first_page.context["page_obj"].next_query.urlencode())
+        .status_code
+        == 200
+    )
 
     # The reporter's pipeline: the unpublished stories are theirs, one sent back with a note.
     reporter = get_user_model().objects.get(username="reporter")
