@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run serve test stress lint install install-dev browser services migrate demo check clean bench bench-growth wrk
+.PHONY: run serve test stress bench-load lint install install-dev browser services migrate demo check clean bench bench-growth wrk
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 13), "Newsroom needs Python 3.13 or newer; set PYTHON=/path/to/python3.13"'
@@ -77,6 +77,10 @@ bench: install wrk
 
 bench-growth: install
 	$(BIN)/python -m bench.run --growth
+
+# Readers, editors and a reporter at once on the production server (see "Reliability" in the README).
+bench-load: install wrk
+	$(BIN)/python -m bench.at_work
 
 wrk:
 	@if ! command -v wrk >/dev/null; then \
