@@ -205,13 +205,22 @@ def snapshot(using=DEFAULT_DB_ALIAS):
     """Read inside one transaction that sees the database as it was at its start, whatever commits meanwhile."""
     connection = connections[using]
     outermost = not connection.in_atomic_block
-    with transaction.atomic(using=using):
-        if outermost and connection.vendor == "postgresql":
-            # PostgreSQL's default, read committed, would show each table as of its own query.
-            # SQLite's transactions see one state already (WAL), or hold writers off (rollback journal).
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
+    # SQLite's transactions see one state already (WAL), but the site's begin by taking the
+    # write lock (IMMEDIATE), which would hold every editor's save off for the whole backup:
+    # this one only reads, so it begins as a reader.
+    mode = getattr(connection, "transaction_mode", None)
+    if outermost and connection.vendor == "sqlite":
+        connection.transaction_mode = "DEFERRED"
+    try:
+        with transaction.atomic(using=using):
+            if outermost and connection.vendor == "postgresql":
+                # PostgreSQL's default, read committed, would show each table as of its own query.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+    finally:
+        if outermost and connection.vendor == "sqlite":
+            connection.transaction_mode = mode
 
 
 def _field_label(field):

@@ -2,6 +2,8 @@ import io
 import json
 import shutil
 import tarfile
+import threading
+import time
 
 import pytest
 from django.apps import apps
@@ -10,6 +12,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from django.db import connections, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -382,3 +385,75 @@ def test_restore_check_reads_the_whole_archive_and_writes_nothing(archive, media
 def test_restore_names_an_archive_it_cannot_read(tmp_path):
     with pytest.raises(CommandError, match=r"Cannot read .*missing\.tar\.gz: No such file or directory\."):
         call_command("restore", "--check", str(tmp_path / "missing.tar.gz"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_taken_while_editors_save_restores_to_one_consistent_moment(
+    media, make_user, make_article, tmp_path, empty_newsroom
+):
+    """Each story comes back with the revision its last save recorded, whatever the editors did meanwhile."""
+    stories = [make_article(headline=f"Story {n}") for n in range(4)]
+    editor = make_user(username="eddie")
+    stop, saves = threading.Event(), []
+
+    def keep_saving(story_pk):
+        try:
+            while not stop.is_set():
+                with transaction.atomic():  # As the admin saves: the story and its revision together.
+                    story = Article.objects.get(pk=story_pk)
+                    story.body = f"<p>Save {len(saves)} of story {story_pk} at {time.monotonic()}.</p>"
+                    story.save()
+                    record_revision(story, editor)
+                saves.append(story_pk)
+        finally:
+            connections.close_all()
+
+    editors = [threading.Thread(target=keep_saving, args=(story.pk,)) for story in stories[:2]]
+    for thread in editors:
+        thread.start()
+    while len(saves) < 5 or len(set(saves)) < 2:  # Both editors are at work.
+        time.sleep(0.01)
+    path = tmp_path / "during-saves.tar.gz"
+    call_command("backup", str(path), stdout=io.StringIO())
+    saved_while_backing_up = len(saves)
+    time.sleep(0.2)
+    stop.set()
+    for thread in editors:
+        thread.join(timeout=30)
+    assert len(saves) > saved_while_backing_up  # The editors were not held up by the backup.
+
+    empty_newsroom(keep_media=True)
+    restore(path)
+
+    edited = Article.objects.filter(headline__in=["Story 0", "Story 1"])
+    assert edited.count() == 2
+    for story in edited:
+        latest = story.revisions.order_by("-version", "-pk").first()
+        assert (latest.version, latest.data["body"]) == (story.version, story.body), story.headline
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editors_save_while_a_backup_is_reading(make_article, make_user):
+    """A backup reads one moment of the database without holding the editors' saves off until it ends."""
+    story = make_article()
+    saved = threading.Event()
+
+    def save():
+        try:
+            with transaction.atomic():
+                edited = Article.objects.get(pk=story.pk)
+                edited.body = "<p>Saved during the backup.</p>"
+                edited.save()
+            saved.set()
+        finally:
+            connections.close_all()
+
+    with backups.snapshot():
+        before = Article.objects.get(pk=story.pk).body
+        editor = threading.Thread(target=save)
+        editor.start()
+        assert saved.wait(timeout=5), "the save waited for the backup"
+        # The backup still sees the moment it began.
+        assert Article.objects.get(pk=story.pk).body == before
+    editor.join()
+    assert Article.objects.get(pk=story.pk).body == "<p>Saved during the backup.</p>"
