@@ -20,7 +20,8 @@ from articles.models import Article, EditConflict
 
 from .autosave import AUTOSAVE_FIELDS, discard_autosave, pending_autosave, store_autosave
 from .diffs import changed_fields, compare
-from .forms import AutosaveForm, ConflictCheckedForm, saved_since_message
+from .forms import AutosaveForm, ConflictCheckedForm, NoteForm, saved_since_message
+from .notes import add_note, mark_read
 from .presence import note_presence, others_present, presence_text
 from .revisions import DATETIME_DISPLAY, record_unrecorded, restore_revision, snapshot
 
@@ -66,6 +67,9 @@ class EditingAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not add:
             context["editing_status"] = self.editing_status(request, obj, context["adminform"].form)
+            context["notes"] = obj.notes.select_related("author")
+            context["note_form"] = NoteForm()
+            mark_read(obj, request.user)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def editing_status(self, request, article, form):
@@ -126,6 +130,7 @@ class EditingAdminMixin:
                 name=f"{prefix}_revision_restore",
             ),
             path("<path:object_id>/autosave/", view(self.autosave_view), name=f"{prefix}_autosave"),
+            path("<path:object_id>/notes/", view(self.note_add_view), name=f"{prefix}_note_add"),
             path(
                 "<path:object_id>/autosave/discard/",
                 view(self.autosave_discard_view),
@@ -241,6 +246,34 @@ class EditingAdminMixin:
         )
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.revision_restore_template, context)
+
+    # -- Notes ----------------------------------------------------------------------------
+
+    def note_add_view(self, request, object_id):
+        """Leave a note on the story: anyone who may see it in the admin may write one."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._get_article(request, object_id)
+        form = NoteForm(request.POST)
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[article.pk])
+        if not form.is_valid():
+            # The form sits under the story's own; saying why here keeps the story's unsaved text.
+            return TemplateResponse(
+                request,
+                "admin/editing/note_refused.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "article": article,
+                    "form": form,
+                    "change_url": change_url,
+                    "title": _("Your note was not added"),
+                },
+                status=400,
+            )
+        add_note(article, request.user, form.cleaned_data["text"])
+        messages.success(request, _("Your note is on the story."))
+        return HttpResponseRedirect(change_url + "#notes")
 
     # -- Autosave --------------------------------------------------------------------------
 

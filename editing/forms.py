@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .autosave import AUTOSAVE_FIELDS
+from .models import Note
 from .revisions import DATETIME_DISPLAY, display_name, last_save
 
 
@@ -86,3 +88,12 @@ class AutosaveForm(forms.Form):
     def has_text(self):
         # A ping without the text only says the form is still open.
         return any(name in self.data for name in AUTOSAVE_FIELDS)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Note for colleagues"),
+        max_length=Note.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Readers never see notes. Write @username to tell a colleague."),
+    )

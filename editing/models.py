@@ -99,3 +99,51 @@ class Autosave(EditorState):
         db_table = "articles_autosave"
         verbose_name = _("autosave")
         verbose_name_plural = _("autosaves")
+
+
+class NoteQuerySet(models.QuerySet):
+    def unread_by(self, user):
+        """Return the notes waiting for `user`: mentioning them, or on their stories, not yet read."""
+        return self.filter(receipts__user=user, receipts__read_at__isnull=True)
+
+
+class Note(models.Model):
+    """A note staff leave on a story for each other; readers never see it. @username mentions a colleague."""
+
+    MAX_LENGTH = 5000
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="notes", verbose_name=_("article")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    text = models.TextField(_("text"), max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="note_has_text")]
+
+    def __str__(self):
+        return f"{self.author}: {self.text[:50]}"
+
+
+class NoteReceipt(models.Model):
+    """That a note is for a colleague (mentioned, or on their story), and when they read it."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    is_mention = models.BooleanField(_("mentioned"), default=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("note receipt")
+        verbose_name_plural = _("note receipts")
+        constraints = [models.UniqueConstraint(fields=["note", "user"], name="unique_note_receipt")]
+        # The newsdesk asks for a user's unread notes on every visit.
+        indexes = [models.Index(fields=["user", "read_at"], name="note_receipt_unread")]
