@@ -50,7 +50,7 @@ class LatestArticlesFeed(Feed):
         return _("%(site)s: latest stories") % {"site": settings.NEWSROOM_SITE_NAME}
 
     def link(self):
-        return reverse("articles:home")
+        return reverse("frontpage:home")
 
     def description(self):
         return _("The latest stories from %(site)s.") % {"site": settings.NEWSROOM_SITE_NAME}

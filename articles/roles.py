@@ -72,6 +72,15 @@ ROLES = {
         "comments.view_comment",
         "comments.change_comment",
         "comments.delete_comment",
+        # The front page's lineups.
+        "frontpage.add_lineup",
+        "frontpage.change_lineup",
+        "frontpage.delete_lineup",
+        "frontpage.view_lineup",
+        "frontpage.add_placement",
+        "frontpage.change_placement",
+        "frontpage.delete_placement",
+        "frontpage.view_placement",
         # Old addresses and where they lead now.
         "redirects.add_redirect",
         "redirects.change_redirect",

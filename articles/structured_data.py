@@ -50,7 +50,7 @@ def news_article(article, request, publisher_org):
 def breadcrumbs(article, request):
     """Describe the path Home › Section › story as a BreadcrumbList."""
     trail = [
-        (settings.NEWSROOM_SITE_NAME, reverse("articles:home")),
+        (settings.NEWSROOM_SITE_NAME, reverse("frontpage:home")),
         (article.section.name, article.section.get_absolute_url()),
         (article.headline, article.get_absolute_url()),
     ]

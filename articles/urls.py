@@ -7,7 +7,6 @@ app_name = "articles"
 # Years 1000 to 2999: the archive views step to the day before and after, which years
 # 1 and 9999 do not have.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     re_path(

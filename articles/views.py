@@ -15,7 +15,6 @@ from django.views.generic import (
     DetailView,
     ListView,
     MonthArchiveView,
-    TemplateView,
     YearArchiveView,
 )
 from taggit.models import Tag
@@ -27,30 +26,6 @@ from newsroom.views import ObjectArticleListView, UncountedPaginationMixin, shar
 
 from . import structured_data, workflow
 from .models import Article, Correction, PreviewLink, Section
-
-HOME_TOP_COUNT = 4
-HOME_LATEST_COUNT = 6
-HOME_PER_SECTION_COUNT = 4
-
-
-class HomeView(TemplateView):
-    template_name = "articles/home.html"
-
-    def get_context_data(self, **kwargs):
-        front = (
-            Article.objects.published()
-            .for_listing()
-            .front_page(Section.objects.navigation(), 1 + HOME_TOP_COUNT + HOME_LATEST_COUNT, HOME_PER_SECTION_COUNT)
-        )
-        lead, *rest = front.latest or [None]
-        return super().get_context_data(
-            lead=lead,
-            top=rest[:HOME_TOP_COUNT],
-            latest=rest[HOME_TOP_COUNT:],
-            sections=[(section, articles) for section, articles in front.by_section if articles],
-            **sharing_context(self.request, reverse("articles:home")),
-            **kwargs,
-        )
 
 
 def article_page_context(request, article):

@@ -63,7 +63,7 @@ def choose_pages():
 
     published = Article.objects.published()
     newest = published.order_by("-published_at").first()
-    paths = {"home": reverse("articles:home"), "feed": reverse("articles:feed"), "bare view": reverse("bench_bare")}
+    paths = {"home": reverse("frontpage:home"), "feed": reverse("articles:feed"), "bare view": reverse("bench_bare")}
     paths["search"] = reverse("search:search") + "?q=" + SEARCH_WORDS.replace(" ", "+")
     if newest is None:
         return paths

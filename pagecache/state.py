@@ -4,7 +4,7 @@ Which generation of cached pages is current, and until when.
 Every cached page's key carries the current generation. Purging starts a new one, so
 every page is built afresh once; the old entries simply expire. A generation also
 knows the next moment at which readers' view changes by itself (a scheduled story
-appears, an embargo lifts, a story expires): no entry outlives that moment, and the
+appears, an embargo lifts, a story expires, a scheduled front page takes effect): no entry outlives that moment, and the
 first request after it starts a new generation. No job has to run at those times.
 """
 
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from frontpage.models import Lineup
 from newsroom.cache import delete_quietly, get_quietly, set_quietly
 
 from .signals import pages_purged
@@ -49,7 +50,8 @@ def current_generation():
     """Return the current generation, starting a new one if there is none or it has ended."""
     generation = get_quietly(STATE_KEY)
     if generation is None or generation.has_ended():
-        generation = Generation(secrets.token_hex(8), Article.objects.next_visibility_change())
+        changes = (Article.objects.next_visibility_change(), Lineup.objects.next_change())
+        generation = Generation(secrets.token_hex(8), min(filter(None, changes), default=None))
         set_quietly(STATE_KEY, generation, timeout=None)
     return generation
 

@@ -25,11 +25,12 @@ ALLOWED = {
     "editing": {"articles", "authors", "photos"},
     "search": {"articles", "authors", "newsroom.views"},
     "comments": {"articles", "newsroom.throttle", "newsroom.cache"},
-    "pagecache": {"articles", "authors", "photos", "comments", "newsroom.cache"},
+    "pagecache": {"articles", "authors", "photos", "comments", "frontpage", "newsroom.cache"},
     "accounts": {"newsroom.throttle"},
     "demo": {"articles", "authors", "photos", "search"},
     "backups": {"articles", "search", "pagecache"},
     "redirects": {"articles"},
+    "frontpage": {"articles", "newsroom.views"},
     "wires": {"articles", "authors", "photos", "newsroom.outbound"},
     "api": {"articles", "authors", "photos", "newsroom.throttle", "newsroom.cache"},
 }

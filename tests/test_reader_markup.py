@@ -42,7 +42,7 @@ def story_published_now(make_article, make_user, make_author, make_section, make
 def reader_pages(story):
     day = story.published_at
     return [
-        reverse("articles:home"),
+        reverse("frontpage:home"),
         story.get_absolute_url(),
         reverse("articles:section", args=["world"]),
         reverse("articles:tag", args=["kim"]),

@@ -62,10 +62,11 @@ class StoryLinks(NamedTuple):
 
 
 class FrontPage(NamedTuple):
-    """The stories of the home page: the newest, then the newest of each section."""
+    """The stories of the home page: the newest, the newest of each section, and those chosen by id."""
 
     latest: list
     by_section: list
+    chosen: dict
 
 
 # How many related stories a story page shows, and how many are stored for it, so that
@@ -244,22 +245,24 @@ class ArticleQuerySet(models.QuerySet):
             "headline", "slug", "status", "published_at", "section__name", "section__slug"
         )
 
-    def front_page(self, sections, latest_count, section_count):
+    def front_page(self, sections, latest_count, section_count, chosen=()):
         """
-        Return the newest `latest_count` of these stories, and the newest `section_count`
-        of each of `sections`, in one query of one bounded part per list.
+        Return the newest `latest_count` of these stories, the newest `section_count` of
+        each of `sections`, and those of `chosen` (ids) that are among these stories, in
+        one query of one bounded part per list.
         """
         newest = self.newest_first()
-        rows = list(
-            self.in_any(
-                newest[:latest_count], *(newest.filter(section=section)[:section_count] for section in sections)
-            ).newest_first()
-        )
+        parts = [newest[:latest_count], *(newest.filter(section=section)[:section_count] for section in sections)]
+        if chosen:
+            parts.append(self.filter(pk__in=chosen))
+        rows = list(self.in_any(*parts).newest_first())
+        # The newest part holds the newest stories of all, so a chosen older one sorts after it.
         return FrontPage(
             latest=rows[:latest_count],
             by_section=[
                 (section, [row for row in rows if row.section_id == section.pk][:section_count]) for section in sections
             ],
+            chosen={row.pk: row for row in rows if row.pk in set(chosen)},
         )
 
     def related_to(self, article, limit=RELATED_SHOWN):

@@ -44,7 +44,7 @@ def test_latest_feed_parses_and_lists_only_published_stories(client, make_articl
         absolute(newest.get_absolute_url()),
         absolute(older.get_absolute_url()),
     ]
-    assert feed.feed.link == absolute(reverse("articles:home"))
+    assert feed.feed.link == absolute(reverse("frontpage:home"))
 
 
 @pytest.mark.parametrize("url_name, version", FEED_KINDS)

@@ -142,42 +142,6 @@ class TestSharedPreview:
 
 
 @pytest.mark.django_db
-class TestHome:
-    def test_lead_latest_and_sections(self, client, make_article, make_section):
-        world = make_section(name="World", slug="world")
-        sport = make_section(name="Sport", slug="sport")
-        older = make_article(
-            headline="Older world story", section=world, published_at=timezone.now() - timedelta(days=2)
-        )
-        lead = make_article(headline="Newest story", section=sport)
-        make_article(headline="Hidden draft", status=Article.Status.DRAFT, published_at=None, section=world)
-
-        response = client.get("/")
-
-        assert response.status_code == 200
-        assert response.context["lead"] == lead
-        assert response.context["top"] == [older]
-        assert response.context["latest"] == []
-        assert [(section.slug, articles) for section, articles in response.context["sections"]] == [
-            ("sport", [lead]),
-            ("world", [older]),
-        ]
-        assert "Hidden draft" not in response.content.decode()
-
-    def test_per_section_list_is_limited(self, client, make_article, make_section):
-        world = make_section(slug="world")
-        for hours in range(6):
-            make_article(section=world, published_at=timezone.now() - timedelta(hours=hours + 1))
-        sections = client.get("/").context["sections"]
-        assert len(sections[0][1]) == 4
-
-    def test_empty_site(self, client, db):
-        response = client.get("/")
-        assert response.status_code == 200
-        assert "No stories have been published yet." in response.content.decode()
-
-
-@pytest.mark.django_db
 class TestSectionAndTagPages:
     def test_section_lists_its_published_articles_twenty_a_page(self, client, make_article, make_section):
         world = make_section(name="World", slug="world")

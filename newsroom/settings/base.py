@@ -200,6 +200,7 @@ INSTALLED_APPS = [
     "backups",
     "wires",
     "redirects",
+    "frontpage",
     "api",
 ]
 

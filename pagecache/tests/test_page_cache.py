@@ -61,7 +61,7 @@ class TestServing:
     @pytest.mark.parametrize("page", ["home", "article", "feed", "search"])
     def test_reader_pages_set_no_cookie_and_do_not_vary_on_cookies(self, client, story, page):
         url = {
-            "home": reverse("articles:home"),
+            "home": reverse("frontpage:home"),
             "article": story.get_absolute_url(),
             "feed": reverse("articles:feed"),
             "search": reverse("search:search") + "?q=Kim",
@@ -109,7 +109,7 @@ class TestBypass:
 
         client.logout()
         client.cookies.clear()
-        assert get(client, reverse("articles:home")).query_count > 0  # The editor's visit cached nothing.
+        assert get(client, reverse("frontpage:home")).query_count > 0  # The editor's visit cached nothing.
 
     def test_preview_links_never_read_or_fill_the_cache(self, client, make_article, editor):
         draft = make_article(headline="Not yet", status=Article.Status.DRAFT, published_at=None)
