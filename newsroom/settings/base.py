@@ -3,6 +3,7 @@
 import os
 import re
 import secrets
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -311,6 +312,11 @@ def tasks_from_environment():
     if parts.scheme not in {"redis", "rediss", "unix"} or not (parts.hostname or parts.path):
         raise ImproperlyConfigured(
             f"NEWSROOM_TASKS_REDIS_URL must be a Redis address such as redis://127.0.0.1:6379/1, not {url!r}."
+        )
+    if find_spec("django_tasks_rq") is None:
+        raise ImproperlyConfigured(
+            "NEWSROOM_TASKS_REDIS_URL is set but django-tasks-rq is not installed; install the versions "
+            "requirements-dev.txt pins (django-tasks-rq, django-rq, rq), or unset it to keep tasks in the database."
         )
     return {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}, {"default": {"URL": url}}
 
