@@ -155,12 +155,17 @@ class Photo(models.Model):
         Have the worker make the renditions the photo lacks, once this transaction commits;
         return whether it was asked. Resizing takes seconds, so it is never done in the
         request that saved the photo; pages show the photo once its renditions exist.
+        Renditions of a replaced original go at once, not when the worker comes.
         """
         existing = list(Rendition.objects.filter(photo=self))
         if Rendition.is_full_set(existing, self.image.name):
             # Saving wrote this instance's copy of the renditions, which may be older than the set.
             self.copy_renditions(existing)
             return False
+        if stale := [rendition for rendition in existing if rendition.source_name != self.image.name]:
+            Rendition.objects.filter(pk__in=[rendition.pk for rendition in stale]).delete()
+            delete_files_on_commit((rendition.file.storage, rendition.file.name) for rendition in stale)
+            self.copy_renditions()
         enqueue_on_commit(make_renditions, self.pk, using=self._state.db)
         return True
 

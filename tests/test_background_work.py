@@ -259,6 +259,19 @@ class TestRenditionsOnTheWorker:
             photo.save()
         assert not DBTaskResult.objects.exists()
 
+    def test_a_new_original_takes_the_old_renditions_offline_at_once(
+        self, make_photo, database_tasks, django_capture_on_commit_callbacks
+    ):
+        photo = make_photo(size=(700, 500))
+        old_files = [rendition.file for rendition in photo.renditions.all()]
+        with django_capture_on_commit_callbacks(execute=True):
+            photo.image = image_upload(size=(300, 200))
+            photo.save()
+        assert not photo.renditions.exists()
+        assert not Photo.objects.get().has_renditions
+        assert not any(file.storage.exists(file.name) for file in old_files)
+        assert DBTaskResult.objects.get().args_kwargs["args"] == [photo.pk]  # The new ones come from the worker.
+
     def test_running_the_task_twice_changes_nothing(self, make_photo):
         photo = Photo.objects.create(image=image_upload(size=(500, 300)), alt_text="A field")
         assert make_renditions.enqueue(photo.pk).return_value == 4
