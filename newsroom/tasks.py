@@ -12,8 +12,8 @@ the current transaction commits.
 
     enqueue_on_commit(deliver, delivery.pk)
 
-Each attempt is a task result of its own, so the worker's record (the admin's "DB
-task results") keeps every failure with its traceback. After attempt n fails, attempt
+Each attempt is a task result of its own, so the worker's record (the admin's "Task
+Results") keeps every failure with its traceback. After attempt n fails, attempt
 n + 1 is enqueued to run `backoff * 2 ** (n - 1)` later: 1, 2, 4, 8 minutes above. The
 waits add up to `backoff * (2 ** (max_attempts - 1) - 1)`. When the last attempt fails,
 the task stays failed and `on_give_up` is called, if given.
