@@ -86,6 +86,8 @@ ROLES = {
         "redirects.change_redirect",
         "redirects.delete_redirect",
         "redirects.view_redirect",
+        # The worker's record of background tasks, failures included; read-only in the admin.
+        "django_tasks_database.view_dbtaskresult",
     ],
     "Reporters": [
         # Their own stories: the workflow limits change and delete to their drafts.

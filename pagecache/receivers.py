@@ -15,6 +15,7 @@ from comments.models import Comment
 from comments.signals import comments_moderated
 from frontpage.models import Lineup, Placement
 from photos.models import Photo
+from photos.signals import renditions_changed
 
 from .state import purge
 
@@ -41,6 +42,10 @@ def purge_pages(sender, raw=False, **kwargs):
 for model in SHOWN_TO_READERS:
     post_save.connect(purge_pages, sender=model, dispatch_uid=f"pagecache.saved.{model._meta.label}")
     post_delete.connect(purge_pages, sender=model, dispatch_uid=f"pagecache.deleted.{model._meta.label}")
+
+
+# The worker makes a photo's renditions after it is saved; pages show the picture from then.
+renditions_changed.connect(purge_pages, dispatch_uid="pagecache.renditions_changed")
 
 
 @receiver(post_save, sender=Article, dispatch_uid="pagecache.article_saved")

@@ -117,7 +117,10 @@ class PhotoAdmin(admin.ModelAdmin):
         renditions = photo.renditions_by_format[Rendition.Format.JPEG]
         rendition = next((r for r in renditions if r.width >= width), renditions[-1] if renditions else None)
         if rendition is None:
-            return _("No renditions yet; run manage.py build_renditions.")
+            return _(
+                "No renditions yet: the task worker makes them in a moment. If they do not come, "
+                "look for a failed task, or run manage.py build_renditions."
+            )
         return format_html(
             '<img src="{}" width="{}" height="{}" alt="" style="height:auto">',
             rendition.file.url,

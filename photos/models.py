@@ -14,8 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from images.sharing import ShareImage
 from images.validators import validate_image_upload
+from newsroom.tasks import enqueue_on_commit
 
 from .renditions import encode, open_original, prepare, upright_width
+from .signals import renditions_changed
+from .tasks import make_renditions
 
 
 def original_upload_to(photo, filename):
@@ -137,7 +140,7 @@ class Photo(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self.ensure_renditions()
+        self.request_renditions()
 
     def delete(self, *args, **kwargs):
         # Django leaves files behind when rows go; a photo removed to protect
@@ -146,6 +149,25 @@ class Photo(models.Model):
         deleted = super().delete(*args, **kwargs)
         delete_files_on_commit(files)
         return deleted
+
+    def request_renditions(self):
+        """
+        Have the worker make the renditions the photo lacks, once this transaction commits;
+        return whether it was asked. Resizing takes seconds, so it is never done in the
+        request that saved the photo; pages show the photo once its renditions exist.
+        Renditions of a replaced original go at once, not when the worker comes.
+        """
+        existing = list(Rendition.objects.filter(photo=self))
+        if Rendition.is_full_set(existing, self.image.name):
+            # Saving wrote this instance's copy of the renditions, which may be older than the set.
+            self.copy_renditions(existing)
+            return False
+        if stale := [rendition for rendition in existing if rendition.source_name != self.image.name]:
+            Rendition.objects.filter(pk__in=[rendition.pk for rendition in stale]).delete()
+            delete_files_on_commit((rendition.file.storage, rendition.file.name) for rendition in stale)
+            self.copy_renditions()
+        enqueue_on_commit(make_renditions, self.pk, using=self._state.db)
+        return True
 
     def ensure_renditions(self, recheck=False):
         """
@@ -196,6 +218,7 @@ class Photo(models.Model):
         if data != self.rendition_data:
             self.rendition_data = data
             type(self).objects.filter(pk=self.pk).update(rendition_data=data)
+            renditions_changed.send(sender=type(self), photo=self)
         # Forget what this instance had loaded, so it shows the new renditions.
         self.__dict__.pop("renditions_by_format", None)
         getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)

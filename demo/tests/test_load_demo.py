@@ -176,8 +176,10 @@ def test_samples_load_and_rerunning_changes_nothing():
     assert "second source" in returned.returned_note
 
 
-def test_sample_stories_share_one_marked_sample_photo_per_section():
-    load_demo()
+def test_sample_stories_share_one_marked_sample_photo_per_section(django_capture_on_commit_callbacks):
+    # Committed, the photos are handed to the worker, which makes their renditions.
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
 
     assert kim_story().photo is None  # No invented picture on a real story.
     photos = Photo.objects.all()

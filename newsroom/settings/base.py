@@ -3,6 +3,7 @@
 import os
 import re
 import secrets
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -187,6 +188,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_prose_editor",
     "taggit",
+    "django_tasks_db",
     "images",
     "photos",
     "authors",
@@ -298,8 +300,36 @@ def cache_from_environment():
     }
 
 
+def tasks_from_environment():
+    """
+    Return the task backend: the database (django-tasks-db, worker `manage.py db_worker`)
+    unless NEWSROOM_TASKS_REDIS_URL names a Redis for several machines to share
+    (django-tasks-rq, worker `manage.py rqworker`); see "Background work" in the README.
+    """
+    url = os.environ.get("NEWSROOM_TASKS_REDIS_URL", "")
+    if not url:
+        return {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}, {}
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss", "unix"} or not (parts.hostname or parts.path):
+        raise ImproperlyConfigured(
+            f"NEWSROOM_TASKS_REDIS_URL must be a Redis address such as redis://127.0.0.1:6379/1, not {url!r}."
+        )
+    if find_spec("django_tasks_rq") is None:
+        raise ImproperlyConfigured(
+            "NEWSROOM_TASKS_REDIS_URL is set but django-tasks-rq is not installed; install the versions "
+            "requirements-dev.txt pins (django-tasks-rq, django-rq, rq), or unset it to keep tasks in the database."
+        )
+    return {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}, {"default": {"URL": url}}
+
+
 DATABASES = {"default": database_from_environment()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Slow work (photo renditions, and later deliveries and polling) runs as django.tasks
+# tasks on a worker process, never in the request that asked for it.
+TASKS, RQ_QUEUES = tasks_from_environment()
+if RQ_QUEUES:
+    INSTALLED_APPS.append("django_rq")
 
 # Local memory by default; Redis when several processes or machines must share the
 # cache (the page cache, the comment and sign-in throttles, the navigation).

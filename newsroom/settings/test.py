@@ -22,6 +22,18 @@ VAR_DIR = Path(tempfile.mkdtemp(prefix="newsroom-test-var-"))
 # a commit, which most tests never make); pagecache's own tests turn it on.
 NEWSROOM_PAGE_CACHE_SECONDS = 0
 # On SQLite the test database is a file, not memory: the live server's threads then open
-# connections of their own, so the concurrency tests race real, separate writers.
+# connections of their own, so the concurrency tests race real, separate writers, and a
+# worker process started by tests/test_background_work.py can open it too. Throwaway
+# data: no waiting for the disk on each commit.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-newsroom.sqlite3")}
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "init_command": "PRAGMA synchronous=OFF",
+    }
+
+# Most tests run each task at once, in the test's own process and transaction: they
+# see the result straight away and stay fast, and a test's rows (never committed) would
+# be invisible to a worker anyway. tests/test_background_work.py switches to the
+# database backend and runs a real `manage.py db_worker` against the test database.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -42,7 +42,9 @@ def photo_form_data(**overrides):
 
 @pytest.mark.django_db
 class TestAddPhoto:
-    def test_reporter_uploads_a_photo_with_its_credits(self, login_as, make_author, make_organisation):
+    def test_reporter_uploads_a_photo_with_its_credits(
+        self, login_as, make_author, make_organisation, django_capture_on_commit_callbacks
+    ):
         client = login_as("Reporters")
         photographer, agency = make_author(name="Jane Doe"), make_organisation(name="Reuters")
         data = photo_form_data(
@@ -53,7 +55,9 @@ class TestAddPhoto:
             usage_terms="Editorial use only.",
         )
 
-        response = client.post(ADD_URL, data)
+        # The renditions are made by the worker once the upload is committed (here, at once).
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(ADD_URL, data)
 
         assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
         photo = Photo.objects.get()

@@ -26,11 +26,15 @@ def truncated_jpeg():
     return SimpleUploadedFile("cut.jpg", whole[: len(whole) // 2], content_type="image/jpeg")
 
 
-def test_a_good_image_is_accepted_and_gets_renditions():
+def test_a_good_image_is_accepted_and_gets_renditions(django_capture_on_commit_callbacks):
     form = photo_form(image_upload("good.jpg", size=(640, 480), image_format="JPEG"))
     assert form.is_valid(), form.errors
-    photo = form.save()
+    with django_capture_on_commit_callbacks() as enqueued:
+        photo = form.save()
     assert (photo.width, photo.height) == (640, 480)
+    assert photo.renditions.count() == 0  # Not in the request that saved it: on the worker, once committed.
+    for enqueue in enqueued:
+        enqueue()
     assert photo.renditions.count() == 4  # 480 and 640 wide, WebP and JPEG
 
 

@@ -257,11 +257,15 @@ def feed_with_picture(picture_url):
     return (DATA / "rss-agency.xml").read_bytes().replace(b"PICTURE_URL", picture_url.encode())
 
 
-def test_a_picture_from_an_allowed_host_goes_into_the_library(make_source, wire_server, png, tmp_path):
+def test_a_picture_from_an_allowed_host_goes_into_the_library(
+    make_source, wire_server, png, tmp_path, django_capture_on_commit_callbacks
+):
     picture = wire_server.serve("/pictures/ferry.png", png(), "image/png")
     (tmp_path / "feed.xml").write_bytes(feed_with_picture(picture))
     source = make_source(picture_hosts="127.0.0.1", picture_schemes="http")
-    report = ingest_location(str(tmp_path / "feed.xml"), source)
+    # Committed, the photo is handed to the task worker, which makes its renditions.
+    with django_capture_on_commit_callbacks(execute=True):
+        report = ingest_location(str(tmp_path / "feed.xml"), source)
     assert "with its picture" in report.lines[0]
     photo = Article.objects.get(headline__startswith="Ferry").photo
     assert photo.credit == "NTA/Lars Nyström" and photo.source_organisation == source.organisation
