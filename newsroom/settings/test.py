@@ -29,7 +29,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-newsroom.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         **DATABASES["default"].get("OPTIONS", {}),
-        "init_command": "PRAGMA synchronous=OFF",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;",
     }
 
 # Most tests run each task at once, in the test's own process and transaction: they
