@@ -58,13 +58,19 @@ serve: install
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download is not used.
 CHROMIUM ?= /usr/bin/chromium
-# axe-core, the accessibility checker the browser tests inject into pages, comes
-# from the npm registry (package-lock.json pins it).
+# axe-core, the accessibility checker the browser tests inject into pages, and the Nu
+# HTML Checker (vnu-jar, run with Debian's Java) come from the npm registry
+# (package-lock.json pins them).
 browser: node_modules/.installed
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 		echo "Installing Chromium for the browser tests"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+	@if ! command -v java >/dev/null; then \
+		echo "Installing Java for the Nu HTML Checker"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; \
 	fi
 
 node_modules/.installed: package.json package-lock.json
