@@ -88,6 +88,13 @@ ROLES = {
         "redirects.view_redirect",
         # The worker's record of background tasks, failures included; read-only in the admin.
         "django_tasks_database.view_dbtaskresult",
+        # Webhook endpoints, and the delivery log with its Redeliver action.
+        "webhooks.add_endpoint",
+        "webhooks.change_endpoint",
+        "webhooks.delete_endpoint",
+        "webhooks.view_endpoint",
+        "webhooks.view_delivery",
+        "webhooks.redeliver_delivery",
     ],
     "Reporters": [
         # Their own stories: the workflow limits change and delete to their drafts.

@@ -35,6 +35,11 @@ MAX_REDIRECTS = 5
 class OutboundError(Exception):
     """A request refused before it went out, or one that failed; the message says which and why."""
 
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        # The HTTP status the server answered with, when it answered with an error status.
+        self.status = status
+
 
 @dataclass(frozen=True)
 class Response:
@@ -208,7 +213,7 @@ def fetch(
             )
     except urllib.error.HTTPError as error:
         error.close()
-        raise OutboundError(f"{url}: the server answered {error.code} {error.reason}.") from None
+        raise OutboundError(f"{url}: the server answered {error.code} {error.reason}.", status=error.code) from None
     except urllib.error.URLError as error:
         if isinstance(error.reason, OutboundError):
             raise error.reason from None

@@ -34,6 +34,7 @@ ALLOWED = {
     "frontpage": {"articles", "newsroom.views"},
     "wires": {"articles", "authors", "photos", "newsroom.outbound"},
     "api": {"articles", "authors", "photos", "newsroom.throttle", "newsroom.cache"},
+    "webhooks": {"articles", "api", "newsroom.outbound", "newsroom.tasks"},
 }
 APPS = [name for name in ALLOWED if "." not in name]
 

@@ -204,6 +204,7 @@ INSTALLED_APPS = [
     "redirects",
     "frontpage",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
