@@ -217,7 +217,7 @@ MIDDLEWARE = [
     # Outside everything that may answer 404, so an address that moved gets its 301.
     "redirects.middleware.RedirectFallbackMiddleware",
     # Outside the page cache, so cached pages get ETags and conditional GETs a 304.
-    "django.middleware.http.ConditionalGetMiddleware",
+    "newsroom.conditional.ConditionalGetMiddleware",
     # Before sessions and authentication: a cached page costs no session lookup.
     "pagecache.middleware.PageCacheMiddleware",
     # Inside the page cache, so a cached page keeps the policy (and nonce) it was built with.
