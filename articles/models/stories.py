@@ -484,6 +484,8 @@ class Article(models.Model):
                 fields=["embargo_lifts_at"], condition=Q(embargo_lifts_at__isnull=False), name="article_embargo_lifts"
             ),
             models.Index(fields=["expires_at"], condition=Q(expires_at__isnull=False), name="article_expires"),
+            # The API's `since` asks for stories published or updated since a time.
+            models.Index(fields=["updated_at"], condition=Q(status="published"), name="article_published_updated"),
             # What readers may see is always among the published rows, newest first: the
             # home page, feeds, date archives and every list page walk these.
             models.Index(

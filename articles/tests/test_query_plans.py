@@ -68,6 +68,13 @@ def pages(newsroom):
     yield "feed", reverse("articles:feed"), "article_published"
     yield "tag feed", reverse("articles:tag_feed", args=["drones"]), "tag_listed"
     yield "story", story.get_absolute_url(), "byline_author_listed"
+    yield "api", reverse("api:ninjs-list"), "article_published"
+    since = timezone.now() - timedelta(hours=3)
+    yield (
+        "api since",
+        reverse("api:ninjs-list") + f"?since={since:%Y-%m-%dT%H:%M:%SZ}",
+        ("article_published_updated",) + BY_DATE,
+    )
 
 
 def large_table_aliases(sql):
