@@ -32,14 +32,15 @@ demo: migrate
 
 # The task worker (see "Background work" in the README): the database backend's, or RQ's
 # when NEWSROOM_TASKS_REDIS_URL names a Redis.
-# Enqueues a poll of the wire sources that are due, every minute; the worker polls them.
-WIRES_CLOCK = $(BIN)/python manage.py ingest --due --every 60
+# The clock: every minute, apps enqueue their periodic work (wire polling) and tasks a
+# killed worker left unfinished are enqueued again (newsroom/clock.py).
+CLOCK = $(BIN)/python manage.py tick --every 60
 WORKER = $(if $(NEWSROOM_TASKS_REDIS_URL),$(BIN)/python manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default,$(BIN)/python manage.py db_worker)
 
 # The web server and the task worker together; Ctrl-C stops both.
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/), with the task worker"
-	$(BIN)/python -m newsroom.supervise "$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)" "$(WORKER)" "$(WIRES_CLOCK)"
+	$(BIN)/python -m newsroom.supervise "$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)" "$(WORKER)" "$(CLOCK)"
 
 # Production: the settings in newsroom/settings/prod.py for every step, so that migrate,
 # collectstatic and gunicorn agree. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
@@ -54,7 +55,7 @@ serve: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	-$(BIN)/python manage.py build_renditions  # Reports photos it cannot read without stopping the server.
-	exec $(BIN)/python -m newsroom.supervise "$(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi" "$(WORKER)" "$(WIRES_CLOCK)"
+	exec $(BIN)/python -m newsroom.supervise "$(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi" "$(WORKER)" "$(CLOCK)"
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download is not used.
 CHROMIUM ?= /usr/bin/chromium

@@ -22,7 +22,7 @@ the task stays failed and `on_give_up` is called, if given.
 from functools import partial
 
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
 # The keyword argument that carries the attempt number from one attempt to the next; the
@@ -81,3 +81,32 @@ def enqueue_on_commit(task_to_run, *args, using=DEFAULT_DB_ALIAS, **kwargs):
     that the worker sees the rows it is about to read, and a rollback enqueues nothing.
     """
     transaction.on_commit(partial(task_to_run.enqueue, *args, **kwargs), using=using)
+
+
+def requeue_abandoned(older_than):
+    """
+    Enqueue again every task of the database backend that a worker started more than
+    `older_than` (a timedelta) ago and never finished: the worker was killed mid-task,
+    and django-tasks-db leaves such a task "running" for ever. The abandoned run is
+    recorded as failed. Tasks are written to be run twice, so the new run finishes what
+    the killed one began. Return how many were enqueued again.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - older_than
+    requeued = 0
+    with transaction.atomic():
+        abandoned = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
+            status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+        )
+        for result in abandoned:
+            result.task.using(run_after=None).enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+            DBTaskResult.objects.filter(pk=result.pk).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=timezone.now(),
+                exception_class_path="newsroom.tasks.Abandoned",
+                traceback=f"The worker that started this task at {result.started_at.isoformat()} stopped "
+                "before it finished; it was enqueued again.",
+            )
+            requeued += 1
+    return requeued

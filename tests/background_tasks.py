@@ -3,8 +3,11 @@ Tasks for the tests of background work. They live in a module of their own so th
 worker process can import them by name, as it imports the newsroom's own tasks.
 """
 
+import time
 from datetime import timedelta
 from pathlib import Path
+
+from django.tasks import task
 
 from newsroom.tasks import task_with_retries
 
@@ -33,3 +36,17 @@ def refuse_at_once(tally_path, failures):
     """Fail with an error that is not worth retrying."""
     Path(tally_path).write_text("1")
     raise ValueError("this will never work")
+
+
+@task
+def finish_unless_first_run(marker_path):
+    """
+    The first run notes that it started, then hangs as if stuck, for the test to kill its
+    worker; a later run appends "done" to the marker's `.done` file, and returns.
+    """
+    marker = Path(marker_path)
+    if not marker.exists():
+        marker.write_text("started")
+        time.sleep(600)
+    with Path(f"{marker_path}.done").open("a") as done:
+        done.write("done\n")

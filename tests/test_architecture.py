@@ -17,6 +17,7 @@ ALLOWED = {
     "newsroom.views": set(),
     "newsroom.throttle": set(),
     "newsroom.cache": set(),
+    "newsroom.clock": set(),
     "newsroom.outbound": set(),
     "newsroom.tasks": set(),
     "images": set(),
@@ -32,7 +33,7 @@ ALLOWED = {
     "backups": {"articles", "search", "pagecache"},
     "redirects": {"articles"},
     "frontpage": {"articles", "newsroom.views"},
-    "wires": {"articles", "authors", "photos", "newsroom.outbound"},
+    "wires": {"articles", "authors", "photos", "newsroom.outbound", "newsroom.clock"},
     "api": {"articles", "authors", "photos", "newsroom.throttle", "newsroom.cache"},
     "webhooks": {"articles", "api", "newsroom.outbound", "newsroom.tasks"},
 }
@@ -77,7 +78,8 @@ def owner(name):
 
 
 def test_the_map_covers_every_installed_app_of_ours():
-    ours = {app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()}
+    # The project package is installed only for its commands; its shared modules are listed one by one.
+    ours = {app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()} - {"newsroom"}
     assert ours == set(APPS)
 
 

@@ -5,6 +5,7 @@ photo renditions are made on the worker rather than in the request, and editors 
 reporters) see the worker's record in the admin.
 """
 
+import io
 import os
 import signal
 import subprocess
@@ -16,8 +17,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection
 from django.tasks import TaskResultStatus
+from django.test import override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -26,7 +29,7 @@ from pagecache.state import current_generation
 from photos.models import Photo
 from photos.tasks import make_renditions
 from photos.tests.images import image_upload
-from tests.background_tasks import BACKOFF, fail_at_first, refuse_at_once
+from tests.background_tasks import BACKOFF, fail_at_first, finish_unless_first_run, refuse_at_once
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_SETTINGS = """\
@@ -336,3 +339,29 @@ class TestFailedTasksInTheAdmin:
         client = self.login(client, make_user, "Reporters")
         response = client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
         assert response.status_code == 403
+
+
+def test_a_task_whose_worker_is_killed_is_enqueued_again_by_the_clock_and_done_once(start_worker, tmp_path):
+    marker = tmp_path / "stuck"
+    result = finish_unless_first_run.enqueue(str(marker))
+    worker = start_worker()
+    wait_for(marker.exists, worker)
+    worker.kill()  # As a machine going down would: no chance to tidy up.
+    worker.communicate(timeout=WORKER_SECONDS)
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING
+
+    call_command("tick", stdout=io.StringIO())
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING  # Not abandoned yet.
+
+    with override_settings(NEWSROOM_TASK_ABANDONED_AFTER=0):
+        output = io.StringIO()
+        call_command("tick", stdout=output)
+    assert "Enqueued again 1 task(s)" in output.getvalue()
+    abandoned = DBTaskResult.objects.get(pk=result.id)
+    assert abandoned.status == TaskResultStatus.FAILED and "stopped before it finished" in abandoned.traceback
+
+    second = start_worker()
+    again = DBTaskResult.objects.exclude(pk=result.id).get(task_path__endswith="finish_unless_first_run")
+    wait_for(lambda: DBTaskResult.objects.get(pk=again.pk).status == TaskResultStatus.SUCCESSFUL, second)
+    stop_gracefully(second)
+    assert Path(f"{marker}.done").read_text() == "done\n"

@@ -200,6 +200,8 @@ INSTALLED_APPS = [
     "accounts",
     "demo",
     "backups",
+    # For its management commands (tick): the project's shared modules have no models.
+    "newsroom",
     "wires",
     "redirects",
     "frontpage",
@@ -442,6 +444,11 @@ NEWSROOM_WIRE_MAX_BYTES = int(os.environ.get("NEWSROOM_WIRE_MAX_BYTES", str(5 * 
 # Wire sources configured in the admin may read folders under this one only, so that a
 # source cannot be pointed at the server's own files (`manage.py ingest PATH` may read any).
 NEWSROOM_WIRE_DROP_ROOT = Path(os.environ.get("NEWSROOM_WIRE_DROP_ROOT", VAR_DIR / "wires"))
+
+# A task a worker started this many seconds ago and has not finished is taken for
+# abandoned (the worker was killed) and enqueued again by `manage.py tick`. Longer than
+# any task takes: a rendition takes seconds, a webhook or a feed 10 s at most.
+NEWSROOM_TASK_ABANDONED_AFTER = int(os.environ.get("NEWSROOM_TASK_ABANDONED_AFTER", "900"))
 
 # How often an open article change form sends its unsaved text to the server.
 NEWSROOM_AUTOSAVE_SECONDS = int(os.environ.get("NEWSROOM_AUTOSAVE_SECONDS", "30"))

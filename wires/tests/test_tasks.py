@@ -1,16 +1,16 @@
-"""Polling on the worker: the tasks, and `ingest --due`."""
+"""Polling on the worker: the tasks, `ingest --due`, and the clock's tick."""
 
+import io
 import shutil
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
 from wires import tasks
-from wires.management.commands import ingest as ingest_command
 from wires.models import IngestedItem, WireSource
 
 from .conftest import DATA
@@ -109,24 +109,10 @@ def test_ingest_due_enqueues_the_polling(make_source, drop_folder, settings, cap
     assert Article.objects.count() == 2
 
 
-def test_ingest_due_every_keeps_enqueuing_until_stopped(make_source, drop_folder, settings, monkeypatch):
+def test_each_tick_of_the_clock_polls_the_due_sources(make_source, drop_folder, settings):
     settings.TASKS = IMMEDIATE
     make_source(folder=str(drop_folder))
-    naps = []
-
-    def nap(seconds):
-        naps.append(seconds)
-        if len(naps) == 3:
-            raise KeyboardInterrupt  # Stopped, as make run's supervisor stops it.
-
-    monkeypatch.setattr(ingest_command.time, "sleep", nap)
-    with pytest.raises(KeyboardInterrupt):
-        call_command("ingest", due=True, every=60)
-    assert naps == [60, 60, 60]
-    assert Article.objects.count() == 2  # Polled on the first round; the same items after it change nothing.
-
-
-@pytest.mark.parametrize("options", [{"every": 60}, {"due": True, "every": 0}])
-def test_every_needs_due_and_a_positive_number(options):
-    with pytest.raises(CommandError, match="--every"):
-        call_command("ingest", **options)
+    call_command("tick", stdout=io.StringIO())
+    assert Article.objects.count() == 2
+    call_command("tick", stdout=io.StringIO())
+    assert Article.objects.count() == 2  # Not due again yet, and the same items change nothing.

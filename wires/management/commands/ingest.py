@@ -1,5 +1,3 @@
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Section
@@ -21,24 +19,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--due", action="store_true", help="Enqueue a poll of every enabled source that is due, and stop."
         )
-        parser.add_argument(
-            "--every",
-            type=int,
-            metavar="SECONDS",
-            help="With --due: do so again every SECONDS, until stopped (what make run and make serve start).",
-        )
 
-    def handle(self, *args, location=None, source=None, section=None, due=False, every=None, **options):
-        if every is not None and (not due or every < 1):
-            raise CommandError("--every takes a number of seconds, 1 or more, and goes with --due.")
+    def handle(self, *args, location=None, source=None, section=None, due=False, **options):
         if due:
-            # Django's tasks have no schedule of their own: this loop is the clock, the worker does the polls.
-            while True:
-                result = poll_due_sources.enqueue()
-                self.stdout.write(f"Polling of the due sources enqueued ({result.id}).")
-                if every is None:
-                    return
-                time.sleep(every)
+            result = poll_due_sources.enqueue()
+            self.stdout.write(f"Polling of the due sources enqueued ({result.id}).")
+            return
         wire_source = None
         if source:
             wire_source = WireSource.objects.select_related("organisation", "section").filter(name=source).first()
