@@ -91,6 +91,9 @@ class AutosaveForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    # Its fields' ids stay apart from the story's own form on the same page.
+    prefix = "note"
+
     text = forms.CharField(
         label=gettext_lazy("Note for colleagues"),
         max_length=Note.MAX_LENGTH,

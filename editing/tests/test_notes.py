@@ -50,7 +50,7 @@ def test_a_note_mentioning_a_colleague_waits_on_their_newsdesk_until_they_open_t
     article, rita = story
     eddie, sam = staff("eddie", "Editors"), staff("sam", "Editors")
 
-    response = eddie.post(note_url(article), {"text": "@sam can you check the figures? Rita, see para 3."})
+    response = eddie.post(note_url(article), {"note-text": "@sam can you check the figures? Rita, see para 3."})
 
     assert response.status_code == 302
     note = Note.objects.get()
@@ -71,7 +71,7 @@ def test_a_note_mentioning_a_colleague_waits_on_their_newsdesk_until_they_open_t
 def test_notes_are_escaped_everywhere_they_appear(staff, story):
     article, rita = story
     eddie = staff("eddie", "Editors")
-    eddie.post(note_url(article), {"text": "<script>alert(1)</script> @rita"})
+    eddie.post(note_url(article), {"note-text": "<script>alert(1)</script> @rita"})
     for page in (rita.get(reverse("admin:index")), rita.get(change_url(article))):
         html = page.content.decode()
         assert "<script>alert(1)</script>" not in html
@@ -80,7 +80,7 @@ def test_notes_are_escaped_everywhere_they_appear(staff, story):
 
 def test_readers_never_see_notes(client, staff, story):
     article, _rita = story
-    staff("eddie", "Editors").post(note_url(article), {"text": "Legal says hold the name."})
+    staff("eddie", "Editors").post(note_url(article), {"note-text": "Legal says hold the name."})
     workflow.publish(article, Group.objects.get(name="Editors").user_set.first())
     article.refresh_from_db()
     assert article.is_published()
@@ -92,7 +92,7 @@ def test_notes_stay_through_the_workflow_and_a_restore(staff, story):
     eddie = staff("eddie", "Editors")
     record_revision(article, rita.user)
     first = article.revisions.get()
-    eddie.post(note_url(article), {"text": "Before it went round the desk."})
+    eddie.post(note_url(article), {"note-text": "Before it went round the desk."})
     workflow.submit(article, rita.user)
     workflow.send_back(article, eddie.user, "Another source, please.")
     article.refresh_from_db()
@@ -104,9 +104,9 @@ def test_notes_stay_through_the_workflow_and_a_restore(staff, story):
 
 def test_an_empty_or_overlong_note_is_refused_with_the_text_kept(staff, story):
     article, rita = story
-    assert rita.post(note_url(article), {"text": ""}).status_code == 400
+    assert rita.post(note_url(article), {"note-text": ""}).status_code == 400
     long_text = "Too long. " * 600
-    response = rita.post(note_url(article), {"text": long_text})
+    response = rita.post(note_url(article), {"note-text": long_text})
     assert response.status_code == 400
     assert long_text.strip() in response.content.decode()
     assert not Note.objects.exists()
@@ -116,8 +116,8 @@ def test_only_staff_who_may_see_the_story_leave_notes(staff, story, make_user):
     article, rita = story
     outsider = Client()
     outsider.force_login(make_user(username="temp", is_staff=True))  # Staff, but no say over stories.
-    assert outsider.post(note_url(article), {"text": "Not mine to note."}).status_code == 403
-    assert Client().post(note_url(article), {"text": "Anonymous"}).status_code == 302  # To the sign-in page.
+    assert outsider.post(note_url(article), {"note-text": "Not mine to note."}).status_code == 403
+    assert Client().post(note_url(article), {"note-text": "Anonymous"}).status_code == 302  # To the sign-in page.
     assert rita.get(note_url(article)).status_code == 405
     assert not Note.objects.exists()
 

@@ -91,7 +91,7 @@ def test_story_from_draft_to_readers(page, new_page, screenshot_dir, monkeypatch
     press(desk, "Send back")
     assert "what to change" in desk.locator(".errorlist").first.inner_text()
     assert state(desk) == "In review"
-    desk.get_by_label("Note").fill("Who paid for the repairs? Add the council's figure.")
+    desk.locator("#id_transition_note").fill("Who paid for the repairs? Add the council's figure.")
     press(desk, "Send back")
     assert state(desk) == "Draft"
 
