@@ -13,12 +13,13 @@ from articles.models import Article, ArticleTransition, Byline, Correction, Sect
 from authors.models import Affiliation, Author, AuthorLink, Organisation
 from comments.models import Comment
 from comments.signals import comments_moderated
+from liveblog.models import Entry, LiveBlog
 from photos.models import Photo
 
 from .state import purge
 
 # Every row of these shows on some reader page, or changes what a page links to.
-SHOWN_TO_READERS = [Section, Byline, Correction, Author, AuthorLink, Affiliation, Organisation, Photo]
+SHOWN_TO_READERS = [Section, Byline, Correction, Author, AuthorLink, Affiliation, Organisation, Photo, LiveBlog, Entry]
 
 
 def purge_pages(sender, raw=False, **kwargs):

@@ -25,12 +25,13 @@ ALLOWED = {
     "editing": {"articles", "authors", "photos"},
     "search": {"articles", "authors", "newsroom.views"},
     "comments": {"articles", "newsroom.throttle", "newsroom.cache"},
-    "pagecache": {"articles", "authors", "photos", "comments", "newsroom.cache"},
+    "pagecache": {"articles", "authors", "photos", "comments", "liveblog", "newsroom.cache"},
     "accounts": {"newsroom.throttle"},
     "demo": {"articles", "authors", "photos", "search"},
     "backups": {"articles", "search", "pagecache"},
     "redirects": {"articles"},
     "wires": {"articles", "authors", "photos", "newsroom.outbound"},
+    "liveblog": {"articles", "authors"},
     "api": {"articles", "authors", "photos", "newsroom.throttle", "newsroom.cache"},
 }
 APPS = [name for name in ALLOWED if "." not in name]

@@ -201,6 +201,7 @@ INSTALLED_APPS = [
     "wires",
     "redirects",
     "api",
+    "liveblog",
 ]
 
 MIDDLEWARE = [
