@@ -111,7 +111,8 @@ class LiveBlogAdmin(admin.ModelAdmin):
             live_blog.end(request.user)
         self.message_user(
             request,
-            ngettext("Ended %(count)d live blog.", "Ended %(count)d live blogs.", len(running)) % {"count": len(running)},
+            ngettext("Ended %(count)d live blog.", "Ended %(count)d live blogs.", len(running))
+            % {"count": len(running)},
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -169,7 +170,9 @@ class EntryAdmin(admin.ModelAdmin):
         except EntryConflict:
             # Lost the race between the form's check and the save: say so, keep nothing silently.
             self.message_user(
-                request, _("Someone saved this entry at the same moment; open it again and redo your change."), messages.ERROR
+                request,
+                _("Someone saved this entry at the same moment; open it again and redo your change."),
+                messages.ERROR,
             )
 
     def response_change(self, request, obj):

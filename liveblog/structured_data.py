@@ -18,7 +18,9 @@ def live_blog_posting(live_blog, entries, request):
             "description": article.standfirst,
             "datePublished": article.published_at.replace(microsecond=0) if article.published_at else None,
             "coverageStartTime": live_blog.coverage_started_at.replace(microsecond=0),
-            "coverageEndTime": live_blog.coverage_ended_at.replace(microsecond=0) if live_blog.coverage_ended_at else None,
+            "coverageEndTime": live_blog.coverage_ended_at.replace(microsecond=0)
+            if live_blog.coverage_ended_at
+            else None,
             "liveBlogUpdate": [
                 compact(
                     {

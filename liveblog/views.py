@@ -41,7 +41,9 @@ class EntriesView(View):
                 moment, pk = decode_cursor(cursor)
             except InvalidPage:
                 return JsonResponse({"error": "That is not a cursor of this live blog."}, status=400)
-            new = list(entries.filter(newer_than("created_at", moment, "id", pk)).order_by("created_at", "id")[:POLL_LIMIT])
+            new = list(
+                entries.filter(newer_than("created_at", moment, "id", pk)).order_by("created_at", "id")[:POLL_LIMIT]
+            )
         else:
             new = list(entries.order_by("-created_at", "-id")[:POLL_LIMIT])[::-1]
         response = JsonResponse(

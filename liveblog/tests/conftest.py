@@ -41,7 +41,10 @@ def add_entries():
         start = timezone.now() - timedelta(minutes=count + 1)
         return [
             Entry.objects.create(
-                live_blog=live_blog, text=f"<p>Update number {n}.</p>", created_at=start + timedelta(minutes=n), **fields
+                live_blog=live_blog,
+                text=f"<p>Update number {n}.</p>",
+                created_at=start + timedelta(minutes=n),
+                **fields,
             )
             for n in range(count)
         ]

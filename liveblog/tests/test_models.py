@@ -67,7 +67,7 @@ def test_who_may_post(live_blog, reporter, other_reporter, editor, make_user):
 
 
 def test_highlights_are_key_events_and_pinned_entries(live_blog, add_entries):
-    plain, key, pinned = add_entries(live_blog, 3)
+    _plain, key, pinned = add_entries(live_blog, 3)
     Entry.objects.filter(pk=key.pk).update(is_key_event=True)
     Entry.objects.filter(pk=pinned.pk).update(is_pinned=True)
     assert list(live_blog.entries.highlights()) == [pinned, key]

@@ -80,7 +80,7 @@ def test_polling_returns_entries_after_the_cursor_oldest_first(client, live_blog
     data = first.json()
     assert [entry["id"] for entry in data["entries"]] == [old.pk, new.pk, newer.pk]
     assert data["is_live"] is True
-    assert 'id="entry-%d"' % newer.pk in data["entries"][-1]["html"]
+    assert f'id="entry-{newer.pk}"' in data["entries"][-1]["html"]
     assert client.get(url, {"after": data["cursor"]}).json()["entries"] == []
     latest = Entry.objects.create(live_blog=live_blog, text="<p>Just in.</p>")
     again = client.get(url, {"after": data["cursor"]}).json()
