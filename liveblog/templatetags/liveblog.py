@@ -1,6 +1,7 @@
 """What the article page of a live blog adds: its entries (`{% live_blog %}`) and its JSON-LD (`{% live_blog_structured_data %}`)."""
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import InvalidPage
 from django.http import Http404, QueryDict
@@ -60,6 +61,7 @@ def live_blog(context, article):
         if live_blog.is_live and first_page and not context.get("is_preview")
         else "",
         "cursor": entry_cursor(page[0]) if page else "",
+        "poll_seconds": settings.NEWSROOM_LIVE_POLL_SECONDS,
         "feed_url": reverse("liveblog:feed", args=[article.pk]),
         # An inclusion tag's context has none of the page's; the script needs the page's nonce.
         CSP_CONTEXT_KEY: context.get(CSP_CONTEXT_KEY),

@@ -6,7 +6,7 @@
   if (!list || !list.dataset.pollUrl) {
     return;
   }
-  var every = 15000;
+  var every = (Number(list.dataset.pollSeconds) || 15) * 1000;
   var cursor = list.dataset.cursor || "";
 
   function add(entries) {
