@@ -19,17 +19,27 @@ def author_profile(user):
         return None
 
 
+# How many of the newest entries the live blog's page lists under the form.
+RECENT_ENTRIES = 20
+
+
 class EntryInline(admin.StackedInline):
-    """The fast "add an entry" form on a live blog's page, above its entries, newest first."""
+    """
+    The fast "add an entry" form on a live blog's page. It only adds: the entries posted
+    so far are listed under it (the newest RECENT_ENTRIES), each corrected on its own page.
+    """
 
     model = Entry
     form = EntryForm
     fields = ["text", "author", "photo", "is_key_event", "is_pinned", "loaded_version"]
     autocomplete_fields = ["author", "photo"]
     extra = 1
-    show_change_link = True
-    verbose_name = _("entry")
-    verbose_name_plural = _("entries (newest first; open one to correct it)")
+    verbose_name = _("new entry")
+    verbose_name_plural = _("new entry")
+
+    def get_queryset(self, request):
+        # A form of every entry ever posted would grow without end; the page lists them instead.
+        return super().get_queryset(request).none()
 
     def has_view_permission(self, request, obj=None):
         return workflow.writes_stories(request.user)
@@ -42,7 +52,7 @@ class EntryInline(admin.StackedInline):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return workflow.is_editor(request.user)
+        return False
 
 
 @admin.register(LiveBlog)
@@ -52,6 +62,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["article__headline"]
     autocomplete_fields = ["article"]
+    fields = ["article", "coverage_started_at", "coverage_ended_at", "ended_by"]
     readonly_fields = ["coverage_ended_at", "ended_by"]
     inlines = [EntryInline]
     actions = ["end_coverage"]
@@ -117,6 +128,9 @@ class LiveBlogAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_end"] = obj is not None and obj.coverage_ended_at is None and self.has_end_permission(request)
+        if obj is not None:
+            context["recent_entries"] = list(obj.entries.for_display()[:RECENT_ENTRIES])
+            context["all_entries_url"] = reverse("admin:liveblog_entry_changelist") + f"?live_blog__id__exact={obj.pk}"
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_change(self, request, obj):
@@ -137,7 +151,7 @@ class EntryAdmin(admin.ModelAdmin):
     form = EntryForm
     list_display = ["__str__", "live_blog", "author", "created_at", "is_key_event", "is_pinned", "was_edited"]
     list_select_related = ["live_blog__article", "author"]
-    list_filter = ["is_key_event", "is_pinned"]
+    list_filter = ["live_blog", "is_key_event", "is_pinned"]
     search_fields = ["text"]
     autocomplete_fields = ["author", "photo"]
     fields = ["text", "author", "photo", "is_key_event", "is_pinned", "loaded_version"]

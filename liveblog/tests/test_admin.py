@@ -9,23 +9,18 @@ def change_url(live_blog):
 
 def post_entry(client, live_blog, text, **fields):
     """Post the live blog's change form with one new entry, as the "add entry" row does."""
-    existing = list(live_blog.entries.order_by("-created_at", "-pk"))
     data = {
         "coverage_started_at_0": live_blog.coverage_started_at.strftime("%Y-%m-%d"),
         "coverage_started_at_1": live_blog.coverage_started_at.strftime("%H:%M:%S"),
-        "entries-TOTAL_FORMS": str(len(existing) + 1),
-        "entries-INITIAL_FORMS": str(len(existing)),
+        "entries-TOTAL_FORMS": "1",
+        "entries-INITIAL_FORMS": "0",
         "entries-MIN_NUM_FORMS": "0",
         "entries-MAX_NUM_FORMS": "1000",
+        "entries-0-text": text,
+        "entries-0-live_blog": str(live_blog.pk),
     }
-    for n, entry in enumerate(existing):
-        data[f"entries-{n}-id"] = str(entry.pk)
-        data[f"entries-{n}-live_blog"] = str(live_blog.pk)
-    new = len(existing)
-    data[f"entries-{new}-text"] = text
-    data[f"entries-{new}-live_blog"] = str(live_blog.pk)
     for name, value in fields.items():
-        data[f"entries-{new}-{name}"] = value
+        data[f"entries-0-{name}"] = value
     return client.post(change_url(live_blog), data)
 
 
@@ -42,6 +37,10 @@ def test_the_reporter_of_the_story_posts_entries(client, live_blog, reporter):
     response = post_entry(client, live_blog, "<p>Turnout is high.</p>")
     assert response.status_code == 302
     assert live_blog.entries.count() == 2
+    page = client.get(change_url(live_blog)).text
+    listed = page.split("Entries posted, newest first")[1]
+    assert listed.index("Turnout is high.") < listed.index("Polls have closed.")
+    assert 'name="entries-0-text"' in page and 'name="entries-1-text"' not in page
 
 
 def test_an_editor_posts_entries_on_any_live_blog(client, live_blog, editor):
@@ -148,3 +147,15 @@ def test_a_reporter_makes_only_a_story_they_may_change_a_live_blog(client, repor
     assert "You may not change this story" in response.text
     assert client.post(add_url, {**form, "article": mine.pk}).status_code == 302
     assert LiveBlog.objects.get().article == mine
+
+
+def test_the_page_lists_the_newest_entries_and_links_to_all(client, live_blog, add_entries, editor):
+    entries = add_entries(live_blog, 25)
+    client.force_login(editor)
+    page = client.get(change_url(live_blog)).text
+    listed = page.split("Entries posted, newest first")[1]
+    assert reverse("admin:liveblog_entry_change", args=[entries[-1].pk]) in listed
+    assert reverse("admin:liveblog_entry_change", args=[entries[0].pk]) + '"' not in listed
+    all_url = reverse("admin:liveblog_entry_changelist") + f"?live_blog__id__exact={live_blog.pk}"
+    assert all_url.replace("&", "&amp;") in listed
+    assert client.get(all_url).status_code == 200

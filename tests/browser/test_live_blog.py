@@ -43,7 +43,7 @@ def test_a_reader_sees_a_reporters_entries_arrive(new_page, settings, screenshot
     log_in(desk, "rita")
     for text in ["Polls have closed.", "First result: Northtown holds."]:
         desk.goto(f"/admin/liveblog/liveblog/{live_blog.pk}/change/")
-        desk.locator("textarea[name$='-text']:not([name*='__prefix__'])").fill(text)
+        desk.locator("#id_entries-0-text").fill(text)
         desk.get_by_role("button", name="Save and continue editing").click()
         expect(desk.get_by_text("was changed successfully")).to_be_visible()
         reader.locator(".live-entry", has_text=text).wait_for(timeout=10_000)
@@ -53,3 +53,4 @@ def test_a_reader_sees_a_reporters_entries_arrive(new_page, settings, screenshot
     assert reader.get_by_text("No updates yet.").count() == 0
     assert polls and set(polls) == {200}
     reader.screenshot(path=os.path.join(screenshot_dir, "live-blog-reader.png"), full_page=True)
+    desk.screenshot(path=os.path.join(screenshot_dir, "live-blog-desk.png"), full_page=True)
