@@ -40,6 +40,8 @@ class EntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            # Without the version opened there is nothing to check a correction against.
+            self.fields["loaded_version"].required = True
             self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self):

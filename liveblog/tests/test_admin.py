@@ -84,6 +84,9 @@ def test_a_stale_correction_is_refused_with_the_text_kept(client, live_blog, edi
     response = client.post(url, {"text": "<p>My correction.</p>", "loaded_version": "2"})
     assert response.status_code == 302
     assert Entry.objects.get(pk=entry.pk).text == "<p>My correction.</p>"
+    # A correction that does not say which version it started from is refused too.
+    assert client.post(url, {"text": "<p>Blind.</p>"}).status_code == 200
+    assert Entry.objects.get(pk=entry.pk).text == "<p>My correction.</p>"
 
 
 def test_a_reporter_of_another_story_cannot_correct_its_entries(client, live_blog, other_reporter):
