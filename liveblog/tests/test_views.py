@@ -62,6 +62,7 @@ def test_an_ended_live_blog_does_not_poll(client, live_blog, editor):
 def test_a_plain_story_shows_no_live_blog(client, make_article):
     html = client.get(make_article().get_absolute_url()).text
     assert "live-blog" not in html
+    assert "live updates" not in html
 
 
 def test_entries_of_an_unpublished_live_blog_are_not_shown(client, live_blog, add_entries):
@@ -124,6 +125,12 @@ def test_the_page_describes_a_live_blog_posting(client, live_blog, add_entries, 
 
 def test_the_feed_carries_the_newest_entries(client, live_blog, add_entries):
     entries = add_entries(live_blog, 3)
+    page = client.get(live_blog.article.get_absolute_url()).text
+    feed_url = reverse("liveblog:feed", args=[live_blog.article.pk])
+    assert (
+        f'<link rel="alternate" type="application/rss+xml" title="Election night: live updates" href="{feed_url}">'
+        in page
+    )
     response = client.get(reverse("liveblog:feed", args=[live_blog.article.pk]))
     assert response.status_code == 200
     body = response.text

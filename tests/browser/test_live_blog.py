@@ -10,6 +10,7 @@ import pytest
 from articles.tests.factories import ArticleFactory
 from authors.tests.factories import AuthorFactory, UserFactory
 from liveblog.models import LiveBlog
+from tests.browser.axe import blocking_violations
 
 PASSWORD = "correct horse battery staple"
 
@@ -52,5 +53,6 @@ def test_a_reader_sees_a_reporters_entries_arrive(new_page, settings, screenshot
     assert entries == ["First result: Northtown holds.", "Polls have closed."]
     assert reader.get_by_text("No updates yet.").count() == 0
     assert polls and set(polls) == {200}
+    assert blocking_violations(reader) == []
     reader.screenshot(path=os.path.join(screenshot_dir, "live-blog-reader.png"), full_page=True)
     desk.screenshot(path=os.path.join(screenshot_dir, "live-blog-desk.png"), full_page=True)
