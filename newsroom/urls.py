@@ -27,6 +27,7 @@ SITEMAPS = {
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("live/", include("liveblog.urls")),
     path("api/", include("api.urls")),
     path("robots.txt", RobotsView.as_view(), name="robots"),
     path("healthz", HealthView.as_view(), name="healthz"),

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
+from django.utils.cache import get_max_age, has_vary_header, patch_cache_control, set_response_etag
 
 from newsroom.cache import get_quietly, set_quietly
 
@@ -52,10 +52,12 @@ class PageCacheMiddleware:
         if not is_shareable(response):
             return self.private(response)
         seconds = generation.seconds_left(limit)
+        # A view that asks for less (a live blog's polling answer: a few seconds) gets less.
+        browser_seconds = min(seconds, settings.NEWSROOM_BROWSER_CACHE_SECONDS, get_max_age(response) or limit)
         patch_cache_control(
             response,
             public=True,
-            max_age=min(seconds, settings.NEWSROOM_BROWSER_CACHE_SECONDS),
+            max_age=browser_seconds,
             s_maxage=seconds,
             stale_while_revalidate=settings.NEWSROOM_STALE_SECONDS,
         )

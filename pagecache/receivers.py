@@ -14,6 +14,7 @@ from authors.models import Affiliation, Author, AuthorLink, Organisation
 from comments.models import Comment
 from comments.signals import comments_moderated
 from frontpage.models import Lineup, Placement
+from liveblog.models import Entry, LiveBlog
 from photos.models import Photo
 from photos.signals import renditions_changed
 
@@ -31,6 +32,8 @@ SHOWN_TO_READERS = [
     Photo,
     Lineup,
     Placement,
+    LiveBlog,
+    Entry,
 ]
 
 

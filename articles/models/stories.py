@@ -224,7 +224,8 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Load what an article card shows: section, photo (which keeps its renditions), and bylines with their authors."""
         return (
-            self.select_related("section", "photo")
+            # "liveblog": the live blog app's one-to-one, for the Live badge, in the same query.
+            self.select_related("section", "photo", "liveblog")
             .prefetch_related(Prefetch("bylines", queryset=other_model("Byline").objects.select_related("author")))
             .defer(*Article.NOT_ON_CARDS)
         )

@@ -207,6 +207,7 @@ INSTALLED_APPS = [
     "frontpage",
     "api",
     "webhooks",
+    "liveblog",
 ]
 
 MIDDLEWARE = [
@@ -345,6 +346,8 @@ CACHES = {"default": cache_from_environment()}
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
 NEWSROOM_BROWSER_CACHE_SECONDS = int(os.environ.get("NEWSROOM_BROWSER_CACHE_SECONDS", "60"))
 NEWSROOM_STALE_SECONDS = int(os.environ.get("NEWSROOM_STALE_SECONDS", "60"))
+# How often a reader's open live blog asks for new entries (the answer is cached 5 seconds).
+NEWSROOM_LIVE_POLL_SECONDS = int(os.environ.get("NEWSROOM_LIVE_POLL_SECONDS", "15"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
