@@ -8,12 +8,15 @@ import json
 import os
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
+from liveblog.models import Entry, LiveBlog
 from tests.test_reader_markup import reader_pages
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -55,15 +58,29 @@ def validate(pages, folder):
     ]
 
 
-def test_every_reader_page_type_is_valid_html(client, story_published_now, tmp_path):
+def test_every_reader_page_type_is_valid_html(client, story_published_now, make_article, make_photo, tmp_path):
+    live = LiveBlog.objects.create(
+        article=make_article(headline="Election night", slug="election-night"),
+        coverage_started_at=timezone.now() - timedelta(hours=2),
+    )
+    for minutes in (90, 60, 5):
+        Entry.objects.create(
+            live_blog=live,
+            text=f"<p>Polls closed {minutes} minutes ago.</p>",
+            created_at=timezone.now() - timedelta(minutes=minutes),
+            is_key_event=minutes == 60,
+            photo=make_photo() if minutes == 5 else None,
+        )
     addresses = [
         *reader_pages(story_published_now),
+        live.article.get_absolute_url(),
         reverse("search:search"),
         reverse("search:search") + "?q=nothing+matches+this",
         "/no/such/page/",
     ]
     pages = {address: client.get(address).content.decode() for address in addresses}
     assert all(pages.values())
+    assert "Polls closed 5 minutes ago." in pages[live.article.get_absolute_url()]
 
     assert validate(pages, tmp_path) == []
 
