@@ -2,10 +2,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles import workflow
+from articles.html import html_to_text
 
 from .forms import EntryForm, LiveBlogForm
 from .models import Entry, EntryConflict, LiveBlog
@@ -31,7 +35,32 @@ class EntryInline(admin.StackedInline):
 
     model = Entry
     form = EntryForm
-    fields = ["text", "author", "photo", "is_key_event", "is_pinned", "loaded_version"]
+    fields = ["text", "author", "photo", "is_key_event", "is_pinned", "loaded_version", "earlier_versions"]
+    readonly_fields = ["earlier_versions"]
+
+    @admin.display(description=_("earlier versions"))
+    def earlier_versions(self, entry):
+        """Every version this entry had, newest first: who saved it, when, and its text."""
+        earlier = [
+            revision for revision in entry.revisions.select_related("saved_by") if revision.version != entry.version
+        ]
+        if not earlier:
+            return _("None: this is the entry as first posted.")
+        return format_html_join(
+            "",
+            "<p><strong>{} {}</strong>, {} · {}</p><blockquote>{}</blockquote>",
+            (
+                (
+                    _("Version"),
+                    revision.version,
+                    revision.saved_by.get_username() if revision.saved_by else _("someone"),
+                    date_format(timezone.localtime(revision.saved_at), "j M Y, H:i"),
+                    html_to_text(revision.text),
+                )
+                for revision in earlier
+            ),
+        )
+
     autocomplete_fields = ["author", "photo"]
     extra = 1
     verbose_name = _("new entry")
@@ -111,7 +140,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
             if entry.pk is None:
                 entry.created_by = request.user
                 entry.author = entry.author or author_profile(request.user)
-            entry.save()
+            entry.save(saved_by=request.user)
         for entry in formset.deleted_objects:
             entry.delete()
 
@@ -154,7 +183,31 @@ class EntryAdmin(admin.ModelAdmin):
     list_filter = ["live_blog", "is_key_event", "is_pinned"]
     search_fields = ["text"]
     autocomplete_fields = ["author", "photo"]
-    fields = ["text", "author", "photo", "is_key_event", "is_pinned", "loaded_version"]
+    fields = ["text", "author", "photo", "is_key_event", "is_pinned", "loaded_version", "earlier_versions"]
+    readonly_fields = ["earlier_versions"]
+
+    @admin.display(description=_("earlier versions"))
+    def earlier_versions(self, entry):
+        """Every version this entry had, newest first: who saved it, when, and its text."""
+        earlier = [
+            revision for revision in entry.revisions.select_related("saved_by") if revision.version != entry.version
+        ]
+        if not earlier:
+            return _("None: this is the entry as first posted.")
+        return format_html_join(
+            "",
+            "<p><strong>{} {}</strong>, {} · {}</p><blockquote>{}</blockquote>",
+            (
+                (
+                    _("Version"),
+                    revision.version,
+                    revision.saved_by.get_username() if revision.saved_by else _("someone"),
+                    date_format(timezone.localtime(revision.saved_at), "j M Y, H:i"),
+                    html_to_text(revision.text),
+                )
+                for revision in earlier
+            ),
+        )
 
     @admin.display(boolean=True, description=_("corrected"))
     def was_edited(self, obj):
@@ -180,7 +233,7 @@ class EntryAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            obj.save()
+            obj.save(saved_by=request.user)
         except EntryConflict:
             # Lost the race between the form's check and the save: say so, keep nothing silently.
             self.message_user(

@@ -133,11 +133,16 @@ class Entry(models.Model):
         text = html_to_text(self.text)
         return text if len(text) <= 110 else text[:109].rsplit(" ", 1)[0] + "…"
 
-    def save(self, *args, **kwargs):
-        """Sanitise the text and save, refusing with `EntryConflict` if the row changed since this copy was loaded."""
+    def save(self, *args, saved_by=None, **kwargs):
+        """
+        Sanitise the text and save, refusing with `EntryConflict` if the row changed since
+        this copy was loaded; each version is kept as an EntryRevision, saved by `saved_by`.
+        """
         self.text = sanitise_html(self.text)
         if self._state.adding or kwargs.get("force_insert"):
-            super().save(*args, **kwargs)
+            with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+                super().save(*args, **kwargs)
+                EntryRevision.record(self, saved_by)
             return
         expected = self.version
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
@@ -158,3 +163,32 @@ class Entry(models.Model):
             except BaseException:
                 self.version = expected
                 raise
+            EntryRevision.record(self, saved_by)
+
+
+class EntryRevision(models.Model):
+    """An entry as one save left it: corrections are kept, as a story's revisions are."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"))
+    is_key_event = models.BooleanField(_("key event"), default=False)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("entry revision")
+        verbose_name_plural = _("entry revisions")
+        constraints = [models.UniqueConstraint(fields=["entry", "version"], name="unique_entry_version")]
+
+    def __str__(self):
+        return f"{self.entry} (version {self.version})"
+
+    @classmethod
+    def record(cls, entry, user):
+        return cls.objects.create(
+            entry=entry, version=entry.version, text=entry.text, is_key_event=entry.is_key_event, saved_by=user
+        )

@@ -89,6 +89,22 @@ def test_a_stale_correction_is_refused_with_the_text_kept(client, live_blog, edi
     assert Entry.objects.get(pk=entry.pk).text == "<p>My correction.</p>"
 
 
+def test_a_correction_keeps_the_entry_as_it_was_with_who_and_when(client, live_blog, editor):
+    entry = Entry.objects.create(live_blog=live_blog, text="<p>Turnout was 48%.</p>")
+    url = reverse("admin:liveblog_entry_change", args=[entry.pk])
+    client.force_login(editor)
+
+    assert client.post(url, {"text": "<p>Turnout was 46%.</p>", "loaded_version": "1"}).status_code == 302
+
+    assert [(revision.version, revision.text) for revision in entry.revisions.all()] == [
+        (2, "<p>Turnout was 46%.</p>"),
+        (1, "<p>Turnout was 48%.</p>"),
+    ]
+    assert entry.revisions.get(version=2).saved_by == editor
+    page = client.get(url).text
+    assert "Turnout was 48%." in page and editor.get_username() in page
+
+
 def test_a_reporter_of_another_story_cannot_correct_its_entries(client, live_blog, other_reporter):
     entry = Entry.objects.create(live_blog=live_blog, text="<p>Original.</p>")
     client.force_login(other_reporter)
