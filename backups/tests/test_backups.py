@@ -308,7 +308,7 @@ def from_an_older_schema(path):
     ("damage", "message"),
     [
         (truncate, r"is truncated"),
-        (corrupt, r"is (truncated or )?corrupt"),  # Where the byte lands decides which.
+        (corrupt, r"is (truncated or )?corrupt|has a corrupt manifest"),  # Where the byte lands decides which.
         (alter_a_rendition, r"is corrupt: media/photos/renditions/.* does not match its checksum"),
         (drop_the_manifest, r"is truncated or corrupt: it has no manifest"),
         (from_a_newer_schema, r"comes from a newer schema: this database lacks 1 of its migrations"),
