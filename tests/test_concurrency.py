@@ -109,13 +109,6 @@ def editors(live_server, make_user):
     return [(user, Visitor(live_server.url, user)) for user in users]
 
 
-@pytest.fixture
-def reporter(make_user, make_author):
-    user = make_user(username="rita", groups=["Reporters"])
-    make_author(user=user, name="Rita Reporter")
-    return user
-
-
 def test_two_editors_saving_at_once_one_save_stands_and_the_other_keeps_its_text(editors, make_article):
     article = make_article(body="<p>Original.</p>")
     (_, ann), (_, bob) = editors

@@ -1,20 +1,5 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
-
-
-@pytest.fixture
-def editor(make_user):
-    user = make_user(username="editor")
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def reporter(make_user):
-    user = make_user(username="reporter")
-    user.groups.add(Group.objects.get(name="Reporters"))
-    return user
 
 
 @pytest.fixture

@@ -7,26 +7,6 @@ from liveblog.models import Entry, LiveBlog
 
 
 @pytest.fixture
-def editor(make_user):
-    return make_user(username="eddie", groups=["Editors"])
-
-
-@pytest.fixture
-def reporter(make_user, make_author):
-    """A reporter with an author profile, who will own the live story."""
-    user = make_user(username="rita", groups=["Reporters"])
-    make_author(user=user, name="Rita Reporter")
-    return user
-
-
-@pytest.fixture
-def other_reporter(make_user, make_author):
-    user = make_user(username="otto", groups=["Reporters"])
-    make_author(user=user, name="Otto Other")
-    return user
-
-
-@pytest.fixture
 def live_blog(make_article, reporter):
     """A published story bylined to the reporter, made a live blog an hour ago."""
     article = make_article(authors=[reporter.author], headline="Election night", created_by=reporter)

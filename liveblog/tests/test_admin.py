@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from liveblog.admin import EntryAdmin
 from liveblog.models import Entry, LiveBlog
 
 
@@ -95,14 +96,18 @@ def test_a_correction_keeps_the_entry_as_it_was_with_who_and_when(client, live_b
     client.force_login(editor)
 
     assert client.post(url, {"text": "<p>Turnout was 46%.</p>", "loaded_version": "1"}).status_code == 302
+    assert client.post(url, {"text": "<p>Turnout was 46.5%.</p>", "loaded_version": "2"}).status_code == 302
 
     assert [(revision.version, revision.text) for revision in entry.revisions.all()] == [
+        (3, "<p>Turnout was 46.5%.</p>"),
         (2, "<p>Turnout was 46%.</p>"),
         (1, "<p>Turnout was 48%.</p>"),
     ]
     assert entry.revisions.get(version=2).saved_by == editor
-    page = client.get(url).text
-    assert "Turnout was 48%." in page and editor.get_username() in page
+    earlier = client.get(url).context["adminform"].form.instance
+    listed = str(EntryAdmin.earlier_versions(None, earlier))
+    assert "Turnout was 48%." in listed and "Turnout was 46%." in listed and "46.5%" not in listed
+    assert f"{editor.get_username()} · " in listed
 
 
 def test_a_reporter_of_another_story_cannot_correct_its_entries(client, live_blog, other_reporter):

@@ -31,11 +31,6 @@ def story(make_article):
     return make_article(headline="Kim leaves Russia")
 
 
-@pytest.fixture
-def editor(make_user):
-    return make_user(username="eddie", groups=["Editors"])
-
-
 class TestServing:
     def test_a_readers_second_visit_costs_no_query(self, client, story, cache_backend):
         first = get(client, story.get_absolute_url())

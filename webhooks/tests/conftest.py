@@ -111,16 +111,6 @@ def make_endpoint(db):
 
 
 @pytest.fixture
-def editor(make_user):
-    return make_user(username="edna", groups=["Editors"])
-
-
-@pytest.fixture
-def reporter(make_user):
-    return make_user(username="ray", groups=["Reporters"])
-
-
-@pytest.fixture
 def draft(make_article):
     return make_article(status=Article.Status.DRAFT, published_at=None, headline="Ministers agree on the budget")
 

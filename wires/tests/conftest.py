@@ -78,25 +78,6 @@ def png():
 
 
 @pytest.fixture
-def editor(make_user):
-    return make_user(username="eddie", first_name="Eddie", last_name="Editor", groups=["Editors"])
-
-
-@pytest.fixture
-def reporter(make_user, make_author):
-    user = make_user(username="rita", first_name="Rita", last_name="Reporter", groups=["Reporters"])
-    make_author(user=user, name="Rita Reporter")
-    return user
-
-
-@pytest.fixture
-def other_reporter(make_user, make_author):
-    user = make_user(username="otto", groups=["Reporters"])
-    make_author(user=user, name="Otto Other")
-    return user
-
-
-@pytest.fixture
 def make_source(db, make_section, make_organisation):
     """Create a wire source; its agency is "Example Wire Agency" unless told otherwise."""
     from wires.models import WireSource
