@@ -35,32 +35,7 @@ class EntryInline(admin.StackedInline):
 
     model = Entry
     form = EntryForm
-    fields = ["text", "author", "photo", "is_key_event", "is_pinned", "loaded_version", "earlier_versions"]
-    readonly_fields = ["earlier_versions"]
-
-    @admin.display(description=_("earlier versions"))
-    def earlier_versions(self, entry):
-        """Every version this entry had, newest first: who saved it, when, and its text."""
-        earlier = [
-            revision for revision in entry.revisions.select_related("saved_by") if revision.version != entry.version
-        ]
-        if not earlier:
-            return _("None: this is the entry as first posted.")
-        return format_html_join(
-            "",
-            "<p><strong>{} {}</strong>, {} · {}</p><blockquote>{}</blockquote>",
-            (
-                (
-                    _("Version"),
-                    revision.version,
-                    revision.saved_by.get_username() if revision.saved_by else _("someone"),
-                    date_format(timezone.localtime(revision.saved_at), "j M Y, H:i"),
-                    html_to_text(revision.text),
-                )
-                for revision in earlier
-            ),
-        )
-
+    fields = ["text", "author", "photo", "is_key_event", "is_pinned", "loaded_version"]
     autocomplete_fields = ["author", "photo"]
     extra = 1
     verbose_name = _("new entry")
