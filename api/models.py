@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.fields import login_field
+
 # A key reads "nrk_<prefix>.<secret>": the prefix finds the row, the secret is checked
 # against its SHA-256. The secret is 256 random bits, so a fast hash is enough: there is
 # nothing to guess that a slow hash would protect.
@@ -53,15 +55,7 @@ class ApiKey(models.Model):
         help_text=_("Requests per window for this key; empty for the default of keys (NEWSROOM_API_KEY_RATE_LIMIT)."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = login_field(_("created by"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     objects = ApiKeyQuerySet.as_manager()

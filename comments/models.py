@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -9,6 +8,8 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from articles.models.fields import login_field
 
 from .signals import comments_moderated
 
@@ -57,15 +58,7 @@ class Comment(models.Model):
     # Kept for spotting floods and abuse, then blanked by `forget_comment_addresses`.
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True, editable=False)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True, default="", editable=False)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("moderated by"),
-    )
+    moderated_by = login_field(_("moderated by"))
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()

@@ -1,9 +1,10 @@
 """What leads the home page: lineups of stories chosen by editors, each in force from its time on."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from articles.models.fields import login_field
 
 # The slots editors fill: the lead, then the top stories beside it.
 SLOTS = 5
@@ -41,15 +42,7 @@ class Lineup(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("Why, for the desk's record."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = login_field(_("created by"))
 
     objects = LineupQuerySet.as_manager()
 

@@ -5,12 +5,12 @@ import ipaddress
 import secrets
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.fields import login_field
 from newsroom.outbound import allowed_networks, is_public
 
 SECRET_PREFIX = "whsec_"
@@ -76,15 +76,7 @@ class Endpoint(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = login_field(_("created by"))
 
     objects = EndpointQuerySet.as_manager()
 

@@ -5,7 +5,7 @@ preview links. Import them from here.
 """
 
 from .corrections import Correction, CorrectionQuerySet
-from .fields import created_by_field
+from .fields import login_field
 from .links import Byline, DatedLink, RelatedStory, TaggedArticle
 from .preview_links import PREVIEW_LINK_MAX_DAYS, PreviewLink, default_preview_expiry
 from .sections import Section
@@ -37,7 +37,7 @@ __all__ = [
     "Section",
     "StoryLinks",
     "TaggedArticle",
-    "created_by_field",
     "default_preview_expiry",
+    "login_field",
     "visible_to_readers",
 ]

@@ -9,7 +9,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .fields import created_by_field
+from .fields import login_field
 from .stories import Article
 
 
@@ -36,7 +36,7 @@ class Correction(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField(_("text"), help_text=_("Shown to readers under the story, newest first."))
     created_at = models.DateTimeField(_("time"), default=timezone.now)
-    created_by = created_by_field(_("added by"))
+    created_by = login_field(_("added by"))
 
     objects = CorrectionManager()
 

@@ -1,12 +1,12 @@
-"""Fields that several of the articles app's models share."""
+"""Fields that several models share, in this app and the apps built on it."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def created_by_field(verbose_name=None):
-    """Return a foreign key recording which login created a row, kept if the login goes."""
+def login_field(verbose_name=None):
+    """Return a foreign key recording which login made a row or acted on it, kept if the login goes."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

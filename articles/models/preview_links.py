@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .fields import created_by_field
+from .fields import login_field
 
 PREVIEW_LINK_SALT = "articles.PreviewLink"
 PREVIEW_LINK_DEFAULT_DAYS = 2
@@ -45,7 +45,7 @@ class PreviewLink(models.Model):
     expires_at = models.DateTimeField(_("expires at"), default=default_preview_expiry)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    created_by = created_by_field()
+    created_by = login_field()
 
     objects = PreviewLinkQuerySet.as_manager()
 

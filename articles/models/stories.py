@@ -31,7 +31,7 @@ from taggit.managers import TaggableManager
 from newsroom.pagination import filter_first, newer_than, older_than
 
 from ..html import EDITOR_EXTENSIONS, sanitise_html
-from .fields import created_by_field
+from .fields import login_field
 from .sections import Section
 
 
@@ -441,7 +441,7 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = created_by_field()
+    created_by = login_field()
     # PostgreSQL's full-text index of headline, standfirst and body, written by
     # search.backends and GIN-indexed by the search_index migration (a GinIndex in
     # Meta would break SQLite, where this column stays empty and FTS5 does the work).
