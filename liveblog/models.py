@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import workflow
 from articles.html import html_to_text, sanitise_html
+from articles.models.locking import next_version
 
 
 class EntryConflict(Exception):
@@ -139,30 +140,17 @@ class Entry(models.Model):
         this copy was loaded; each version is kept as an EntryRevision, saved by `saved_by`.
         """
         self.text = sanitise_html(self.text)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         if self._state.adding or kwargs.get("force_insert"):
-            with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            with transaction.atomic(using=using):
                 super().save(*args, **kwargs)
                 EntryRevision.record(self, saved_by)
             return
-        expected = self.version
-        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            # As Article.save: the conditional UPDATE takes the row lock, so of two saves
-            # from the same version exactly one matches.
-            claimed = (
-                type(self)._base_manager.using(using).filter(pk=self.pk, version=expected).update(version=expected + 1)
-            )
-            if not claimed:
-                raise EntryConflict(self, expected)
-            self.version = expected + 1
+        with next_version(self, using, EntryConflict):
             # An edit a minute or more after posting is a correction readers are told about.
             if timezone.now() - self.created_at >= timedelta(minutes=1):
                 self.edited_at = timezone.now()
-            try:
-                super().save(*args, **kwargs)
-            except BaseException:
-                self.version = expected
-                raise
+            super().save(*args, **kwargs)
             EntryRevision.record(self, saved_by)
 
 

@@ -32,6 +32,7 @@ from newsroom.pagination import filter_first, newer_than, older_than
 
 from ..html import EDITOR_EXTENSIONS, sanitise_html
 from .fields import login_field
+from .locking import next_version
 from .sections import Section
 
 
@@ -611,22 +612,9 @@ class Article(models.Model):
             super().save(*args, **kwargs)
             self._stored_published_at = self.published_at
             return
-        expected = self.version
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            # Claim the next version first: the conditional UPDATE locks the row, so of
-            # two concurrent saves from the same version exactly one matches.
-            claimed = (
-                type(self)._base_manager.using(using).filter(pk=self.pk, version=expected).update(version=expected + 1)
-            )
-            if not claimed:
-                raise EditConflict(self, expected)
-            self.version = expected + 1
-            try:
-                super().save(*args, **kwargs)
-            except BaseException:
-                self.version = expected
-                raise
+        with next_version(self, using, EditConflict):
+            super().save(*args, **kwargs)
             update_fields = kwargs.get("update_fields")
             if self.published_at != getattr(self, "_stored_published_at", NOT_LOADED) and (
                 update_fields is None or "published_at" in update_fields
