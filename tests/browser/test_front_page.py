@@ -8,8 +8,7 @@ from django.utils import timezone
 from articles.tests.factories import ArticleFactory
 from authors.tests.factories import UserFactory
 from frontpage.models import Lineup
-
-from .test_workflow import choose, log_in
+from tests.browser.admin import choose, log_in
 
 NEWEST = "Ferry strike ends after talks"
 CHOSEN = "Inquiry finds the bridge was never inspected"

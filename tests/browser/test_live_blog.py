@@ -10,17 +10,8 @@ import pytest
 from articles.tests.factories import ArticleFactory
 from authors.tests.factories import AuthorFactory, UserFactory
 from liveblog.models import LiveBlog
+from tests.browser.admin import log_in
 from tests.browser.axe import blocking_violations
-
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
 
 
 @pytest.mark.django_db(transaction=True)
