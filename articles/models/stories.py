@@ -253,7 +253,7 @@ class ArticleQuerySet(models.QuerySet):
         each of `sections`, and those of `chosen` (ids) that are among these stories, in
         one query of one bounded part per list.
         """
-        newest = self.newest_first()
+        newest, chosen = self.newest_first(), set(chosen)
         parts = [newest[:latest_count], *(newest.filter(section=section)[:section_count] for section in sections)]
         if chosen:
             parts.append(self.filter(pk__in=chosen))
@@ -264,7 +264,7 @@ class ArticleQuerySet(models.QuerySet):
             by_section=[
                 (section, [row for row in rows if row.section_id == section.pk][:section_count]) for section in sections
             ],
-            chosen={row.pk: row for row in rows if row.pk in set(chosen)},
+            chosen={row.pk: row for row in rows if row.pk in chosen},
         )
 
     def related_to(self, article, limit=RELATED_SHOWN):
