@@ -53,7 +53,8 @@ class PageCacheMiddleware:
             return self.private(response)
         seconds = generation.seconds_left(limit)
         # A view that asks for less (a live blog's polling answer: a few seconds) gets less.
-        browser_seconds = min(seconds, settings.NEWSROOM_BROWSER_CACHE_SECONDS, get_max_age(response) or limit)
+        asked = get_max_age(response)
+        browser_seconds = min(seconds, settings.NEWSROOM_BROWSER_CACHE_SECONDS, limit if asked is None else asked)
         patch_cache_control(
             response,
             public=True,
