@@ -42,7 +42,7 @@ class LineupAdmin(admin.ModelAdmin):
     date_hierarchy = "takes_effect_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("placements__article")
+        return super().get_queryset(request).with_in_force().prefetch_related("placements__article")
 
     def has_change_permission(self, request, obj=None):
         # Only a lineup still to come may change; the others record what readers saw.

@@ -3,7 +3,6 @@
 from typing import NamedTuple
 
 from django.db.models import Subquery
-from django.utils import timezone
 
 from articles.models import Article, Section
 
@@ -38,8 +37,7 @@ def placements(lineup=None, at=None):
     if lineup is not None:
         rows = Placement.objects.filter(lineup=lineup)
     else:
-        in_force = Lineup.objects.filter(takes_effect_at__lte=at or timezone.now()).order_by("-takes_effect_at", "-pk")
-        rows = Placement.objects.filter(lineup=Subquery(in_force.values("pk")[:1]))
+        rows = Placement.objects.filter(lineup=Subquery(Lineup.objects.taken_effect(at).values("pk")[:1]))
     chosen = {}
     for position, article_id, package_id in rows.values_list("position", "article_id", "package__id"):
         _article_id, package = chosen.setdefault(position, (article_id, []))

@@ -11,10 +11,17 @@ SLOTS = 5
 
 
 class LineupQuerySet(models.QuerySet):
+    def taken_effect(self, at=None):
+        """Return the lineups in effect at `at` (now) or before, the one in force first."""
+        return self.filter(takes_effect_at__lte=at or timezone.now()).order_by("-takes_effect_at", "-pk")
+
     def in_force(self, at=None):
         """Return the lineup the home page shows at `at` (now): the latest to have taken effect, or None."""
-        at = at or timezone.now()
-        return self.filter(takes_effect_at__lte=at).order_by("-takes_effect_at", "-pk").first()
+        return self.taken_effect(at).first()
+
+    def with_in_force(self):
+        """Mark each lineup with `in_force_id`, the id of the one in force, found once for them all."""
+        return self.annotate(in_force_id=models.Subquery(Lineup.objects.taken_effect().values("pk")[:1]))
 
     def next_change(self, after=None):
         """Return when the next scheduled lineup takes effect, or None."""
@@ -59,6 +66,9 @@ class Lineup(models.Model):
         }
 
     def is_in_force(self):
+        """Tell whether the home page shows this lineup now (`with_in_force()` saves the query)."""
+        if hasattr(self, "in_force_id"):
+            return self.pk == self.in_force_id
         return self == Lineup.objects.in_force()
 
     def is_scheduled(self):

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -198,3 +200,20 @@ class TestAdmin:
         user.groups.add(Group.objects.get(name="Reporters"))
         client.force_login(user)
         assert client.get(reverse("admin:frontpage_lineup_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_lineup_list_costs_the_same_whatever_the_number_of_lineups(
+    editor_client, stories, django_assert_num_queries
+):
+    for hours in range(1, 4):
+        lineup(stories[hours], takes_effect_at=timezone.now() - timedelta(hours=hours))
+    url = reverse("admin:frontpage_lineup_changelist")
+    editor_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        editor_client.get(url)
+    for hours in range(4, 8):
+        lineup(stories[hours], takes_effect_at=timezone.now() - timedelta(hours=hours))
+    with django_assert_num_queries(len(few)):
+        response = editor_client.get(url)
+    assert response.content.decode().count("in force") == 1
