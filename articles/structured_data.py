@@ -31,7 +31,7 @@ def news_article(article, request, publisher_org):
             "author": [person_reference(byline.author, request) for byline in article.bylines.all()],
             "publisher": publisher(publisher_org, request, settings.NEWSROOM_SITE_NAME),
             "articleSection": article.section.name,
-            "keywords": [tag.name for tag in article.tags.all()],
+            "keywords": [tag.name for tag in article.tag_list],
             "dateline": article.dateline,
             "inLanguage": get_language(),
             "correction": [
@@ -40,7 +40,7 @@ def news_article(article, request, publisher_org):
                     "text": note.text,
                     "datePublished": note.created_at.replace(microsecond=0),
                 }
-                for note in article.corrections.all()
+                for note in article.correction_list
                 if note.kind == Correction.Kind.CORRECTION
             ],
         }

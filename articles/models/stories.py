@@ -24,15 +24,18 @@ from django.db.models import (
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from newsroom.pagination import filter_first, newer_than, older_than
 
 from ..html import EDITOR_EXTENSIONS, sanitise_html
 from .fields import login_field
 from .locking import next_version
+from .rows import instances_from_rows, rows_of
 from .sections import Section
 
 
@@ -232,13 +235,40 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """Load everything the article page shows."""
+        """
+        Load everything the article page shows: the story with its tags, sources and
+        corrections in one query (see tag_list and the like), its bylines in a second.
+        """
         return (
             self.for_listing()
             .defer(None)
             .defer("search_vector")
             .select_related("photo__photographer", "photo__source_organisation")
-            .prefetch_related("sources", "tags", "corrections")
+            .annotate(
+                tag_rows=rows_of(
+                    other_model("TaggedArticle").objects.filter(content_object=OuterRef("pk")),
+                    "content_object",
+                    id="tag_id",
+                    name="tag__name",
+                    slug="tag__slug",
+                ),
+                source_rows=rows_of(
+                    Article.sources.through.objects.filter(article=OuterRef("pk")),
+                    "article",
+                    id="organisation_id",
+                    name="organisation__name",
+                    slug="organisation__slug",
+                ),
+                correction_rows=rows_of(
+                    other_model("Correction").objects.filter(article=OuterRef("pk")),
+                    "article",
+                    id="id",
+                    article_id="article_id",
+                    kind="kind",
+                    text="text",
+                    created_at="created_at",
+                ),
+            )
         )
 
     def for_links(self):
@@ -628,6 +658,30 @@ class Article(models.Model):
         if self.published_at is None:
             return self.updated_at
         return max(self.published_at, self.updated_at)
+
+    def _listed(self, annotation, related, model):
+        """Return the rows for_detail() read with the story, or, for a story loaded otherwise, read them now."""
+        if hasattr(self, annotation):
+            return instances_from_rows(model, getattr(self, annotation), self._state.db)
+        return list(related.all())
+
+    @cached_property
+    def tag_list(self):
+        """Return the story's tags, by name."""
+        return sorted(self._listed("tag_rows", self.tags, Tag), key=lambda tag: tag.name.casefold())
+
+    @cached_property
+    def source_list(self):
+        """Return the organisations the story cites, by name."""
+        return sorted(
+            self._listed("source_rows", self.sources, self.sources.model), key=lambda organisation: organisation.name
+        )
+
+    @cached_property
+    def correction_list(self):
+        """Return the story's corrections and updates, newest first."""
+        corrections = self._listed("correction_rows", self.corrections, self.corrections.model)
+        return sorted(corrections, key=lambda correction: (correction.created_at, correction.pk), reverse=True)
 
     @property
     def share_image(self):

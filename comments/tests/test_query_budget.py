@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.tests.test_query_budget import ARTICLE_QUERY_BUDGET, warm_site_cache
+from articles.tests.test_query_budget import ARTICLE_QUERIES, warm_site_cache
 from comments.models import Comment
 
 
@@ -18,7 +18,7 @@ def test_article_page_query_count_does_not_grow_with_comments(
     warm_site_cache()
     with CaptureQueriesContext(connection) as few:
         client.get(article.get_absolute_url())
-    assert len(few.captured_queries) <= ARTICLE_QUERY_BUDGET
+    assert len(few.captured_queries) <= ARTICLE_QUERIES
 
     for _ in range(25):
         make_comment(article=article, status=Comment.Status.APPROVED)
@@ -35,7 +35,7 @@ def test_re_shown_form_stays_within_budget(client, make_article, make_comment, d
     for _ in range(10):
         make_comment(article=article, status=Comment.Status.APPROVED)
     warm_site_cache()
-    with django_assert_max_num_queries(ARTICLE_QUERY_BUDGET):
+    with django_assert_max_num_queries(ARTICLE_QUERIES):
         response = client.post(reverse("comments:post", args=[article.pk]), {"name": "", "email": "", "text": ""})
     assert response.status_code == 200
     assert '<h2 id="comments-heading">10 comments</h2>' in response.content.decode()
