@@ -37,6 +37,7 @@ from authors.models import Affiliation, Author, Organisation
 from demo.archive import ArchiveGenerator, Pools
 from demo.management.commands.load_demo import Command as LoadDemo
 from demo.stories import read_data
+from newsroom.statistics import refresh_planner_statistics
 from search.backends import index_articles
 
 MAX_STORIES = 9_999_999  # The slug holds the story's number in seven digits.
@@ -97,6 +98,8 @@ class Command(BaseCommand):
         # VACUUM cannot run in a transaction, as when a test calls the command.
         if created and connection.vendor == "postgresql" and not connection.in_atomic_block:
             self.vacuum()
+        else:
+            refresh_planner_statistics()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
