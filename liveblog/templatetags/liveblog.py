@@ -44,6 +44,17 @@ def entries_page(live_blog, request):
     return live_blog._entries_page
 
 
+@register.filter
+def is_live(article):
+    """
+    Tell whether `article` is a live blog whose coverage is running: the Live badge on
+    cards. A filter, because `article.liveblog.is_live` in a template costs a dir() of the
+    story each time the story has no live blog, as most have not.
+    """
+    live_blog = live_blog_of(article)
+    return live_blog is not None and live_blog.is_live
+
+
 @register.inclusion_tag("liveblog/live_blog.html", takes_context=True)
 def live_blog(context, article):
     """Show a live blog's key events and pinned entries, then a page of its entries, newest first."""
