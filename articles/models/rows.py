@@ -5,7 +5,7 @@ as JSON, so that the article page keeps within its query budget.
 
 from datetime import UTC, datetime
 
-from django.db.models import Aggregate, JSONField, Subquery
+from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -20,13 +20,18 @@ class JSONList(Aggregate):
         return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
-def rows_of(queryset, group_by, **fields):
+def rows_of(model, story_field, **fields):
     """
-    Return a subquery of `queryset`'s rows as a JSON list of objects of `fields`
-    (name=lookup), for one row of the outer query: `queryset` filters on OuterRef and
-    `group_by` names what it filters on. The subquery is NULL when there are no rows.
+    Return a subquery of the rows of `model` whose `story_field` is the outer query's
+    story, as a JSON list of objects of `fields` (name=lookup); NULL when there are none.
     """
-    rows = queryset.order_by().values(group_by).annotate(rows=JSONList(JSONObject(**fields))).values("rows")
+    rows = (
+        model._default_manager.filter(**{story_field: OuterRef("pk")})
+        .order_by()
+        .values(story_field)
+        .annotate(rows=JSONList(JSONObject(**fields)))
+        .values("rows")
+    )
     return Subquery(rows, output_field=JSONField())
 
 

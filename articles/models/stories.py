@@ -39,6 +39,11 @@ from .rows import instances_from_rows, rows_of
 from .sections import Section
 
 
+def name_and_slug(relation):
+    """Return rows_of()'s fields for the name and slug across `relation`."""
+    return {"name": f"{relation}__name", "slug": f"{relation}__slug"}
+
+
 def other_model(name):
     """
     Return another of this app's models by name: their modules import this one (a byline
@@ -245,28 +250,14 @@ class ArticleQuerySet(models.QuerySet):
             .defer("search_vector")
             .select_related("photo__photographer", "photo__source_organisation")
             .annotate(
-                tag_rows=rows_of(
-                    other_model("TaggedArticle").objects.filter(content_object=OuterRef("pk")),
-                    "content_object",
-                    id="tag_id",
-                    name="tag__name",
-                    slug="tag__slug",
-                ),
+                tag_rows=rows_of(other_model("TaggedArticle"), "content_object", id="tag_id", **name_and_slug("tag")),
                 source_rows=rows_of(
-                    Article.sources.through.objects.filter(article=OuterRef("pk")),
-                    "article",
-                    id="organisation_id",
-                    name="organisation__name",
-                    slug="organisation__slug",
+                    Article.sources.through, "article", id="organisation_id", **name_and_slug("organisation")
                 ),
                 correction_rows=rows_of(
-                    other_model("Correction").objects.filter(article=OuterRef("pk")),
+                    other_model("Correction"),
                     "article",
-                    id="id",
-                    article_id="article_id",
-                    kind="kind",
-                    text="text",
-                    created_at="created_at",
+                    **{name: name for name in ("id", "article_id", "kind", "text", "created_at")},
                 ),
             )
         )
