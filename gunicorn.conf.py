@@ -9,9 +9,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then, so a slow leak cannot grow without bound; rarely, since a
+# new worker starts Django again, and with the default local-memory cache, an empty page cache.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 # Django decides which forwarded headers to believe (NEWSROOM_TRUSTED_PROXIES); gunicorn

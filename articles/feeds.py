@@ -1,5 +1,7 @@
 """RSS and Atom feeds of the latest stories, of a section, of an author and of a topic."""
 
+import io
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -17,7 +19,24 @@ FEED_LENGTH = 20
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 
 
-class NewsRssFeed(Rss201rev2Feed):
+class WrittenWhole:
+    """
+    Write the feed into the response in one piece. Written element by element, a feed
+    is a response of a thousand small chunks, and the server sends each with a system
+    call of its own: ten times the cost of serving the page from the cache.
+    """
+
+    def write(self, outfile, encoding):
+        document = io.StringIO()
+        super().write(document, encoding)
+        outfile.write(document.getvalue())
+
+
+class RssFeed(WrittenWhole, Rss201rev2Feed):
+    pass
+
+
+class NewsRssFeed(RssFeed):
     """RSS 2.0 naming every author of a story, one dc:creator each."""
 
     def rss_attributes(self):
@@ -29,7 +48,7 @@ class NewsRssFeed(Rss201rev2Feed):
             handler.addQuickElement("dc:creator", name)
 
 
-class NewsAtomFeed(Atom1Feed):
+class NewsAtomFeed(WrittenWhole, Atom1Feed):
     """Atom naming every author of a story, each with a link to their page."""
 
     def add_item_elements(self, handler, item):

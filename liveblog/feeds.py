@@ -2,6 +2,8 @@
 
 from django.contrib.syndication.views import Feed
 
+from articles.feeds import RssFeed
+
 from .views import public_live_blog
 
 FEED_LENGTH = 20
@@ -9,6 +11,8 @@ FEED_LENGTH = 20
 
 class LiveBlogFeed(Feed):
     """The newest entries of one live blog readers may see."""
+
+    feed_type = RssFeed
 
     def get_object(self, request, article_pk):
         return public_live_blog(article_pk)

@@ -197,3 +197,14 @@ def test_pages_link_their_feeds_in_the_head(client, make_article, make_author, m
     assert f'href="{reverse(rss, args=args)}"' in head
     assert f'href="{reverse(atom, args=args)}"' in head
     assert parse(client, reverse(rss, args=args))[1].entries
+
+
+@pytest.mark.parametrize("url_name, version", FEED_KINDS)
+def test_a_feed_is_sent_in_one_piece_not_element_by_element(client, make_article, url_name, version):
+    """The server sends each chunk of a response with its own system call; a feed of 20 stories must not be a thousand."""
+    for _ in range(3):
+        make_article(tags=["a", "b"])
+    response = client.get(reverse(url_name))
+    chunks = [chunk for chunk in response if chunk]
+    assert len(chunks) == 1
+    assert feedparser.parse(chunks[0]).version == version
