@@ -35,46 +35,28 @@ def empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def make_article(db):
-    """Create an article; published an hour ago unless told otherwise."""
-    return ArticleFactory
+def factory_fixture(name, factory, doc=None):
+    """Return a fixture `name` that hands tests `factory`, with the database enabled."""
+
+    def fixture(db):
+        return factory
+
+    fixture.__doc__ = doc
+    return pytest.fixture(fixture, name=name)
 
 
-@pytest.fixture
-def make_author(db):
-    return AuthorFactory
-
-
-@pytest.fixture
-def make_organisation(db):
-    return OrganisationFactory
-
-
-@pytest.fixture
-def make_affiliation(db):
-    return AffiliationFactory
-
-
-@pytest.fixture
-def make_section(db):
-    return SectionFactory
-
-
-@pytest.fixture
-def make_comment(db):
-    return CommentFactory
-
-
-@pytest.fixture
-def make_photo(db):
-    """Create a library photo with its renditions; pass size=(w, h) for another image size."""
-    return PhotoFactory
-
-
-@pytest.fixture
-def make_user(db):
-    return UserFactory
+make_article = factory_fixture(
+    "make_article", ArticleFactory, "Create an article; published an hour ago unless told otherwise."
+)
+make_author = factory_fixture("make_author", AuthorFactory)
+make_organisation = factory_fixture("make_organisation", OrganisationFactory)
+make_affiliation = factory_fixture("make_affiliation", AffiliationFactory)
+make_section = factory_fixture("make_section", SectionFactory)
+make_comment = factory_fixture("make_comment", CommentFactory)
+make_photo = factory_fixture(
+    "make_photo", PhotoFactory, "Create a library photo with its renditions; pass size=(w, h) for another image size."
+)
+make_user = factory_fixture("make_user", UserFactory)
 
 
 @pytest.fixture
