@@ -21,8 +21,8 @@ from taggit.models import Tag
 
 from authors.models import Organisation
 from authors.structured_data import json_ld
-from newsroom.pagination import filter_first, query_string
-from newsroom.views import ObjectArticleListView, UncountedPaginationMixin, sharing_context
+from newsroom.pagination import filter_first
+from newsroom.views import ObjectArticleListView, SharedListPageMixin, UncountedPaginationMixin, sharing_context
 
 from . import structured_data, workflow
 from .models import Article, Correction, PreviewLink, Section
@@ -126,11 +126,11 @@ class TagView(ObjectArticleListView):
     def get_queryset(self):
         return Article.objects.published().listed_under("tagged_items", tag=self.object).for_listing()
 
-    def get_object_path(self):
+    def get_canonical_path(self):
         return reverse("articles:tag", args=[self.object.slug])
 
 
-class ArchiveMixin(UncountedPaginationMixin):
+class ArchiveMixin(SharedListPageMixin, UncountedPaginationMixin):
     """Show the stories published in a year, a month or a day, newest first, twenty a page."""
 
     date_field = "published_at"
@@ -151,11 +151,6 @@ class ArchiveMixin(UncountedPaginationMixin):
         # period; the pages link to the previous and next period instead.
         return []
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        path = self.request.path + query_string(context["page_obj"].query)
-        return context | sharing_context(self.request, path)
-
 
 class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
     make_object_list = True
@@ -175,18 +170,13 @@ class ArticleDayArchiveView(ArchiveMixin, DayArchiveView):
     pass
 
 
-class LatestView(UncountedPaginationMixin, ListView):
+class LatestView(SharedListPageMixin, UncountedPaginationMixin, ListView):
     """Every published story, newest first, twenty a page: the whole archive, page by page."""
 
     template_name = "articles/latest.html"
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        path = reverse("articles:latest") + query_string(context["page_obj"].query)
-        return context | sharing_context(self.request, path)
 
 
 class CorrectionListView(UncountedPaginationMixin, ListView):

@@ -53,7 +53,30 @@ class UncountedPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-class ObjectArticleListView(UncountedPaginationMixin, SingleObjectMixin, ListView):
+class SharedListPageMixin:
+    """
+    Give each page of a list what link previews and search engines read: its own
+    canonical URL (the list's address and the page's cursor), an image and JSON-LD.
+    """
+
+    def get_canonical_path(self):
+        """Return the address of the list's first page."""
+        return self.request.path
+
+    def get_share_image(self):
+        return None
+
+    def get_structured_data(self):
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Later pages are pages of their own to a search engine, not copies of the first.
+        path = self.get_canonical_path() + query_string(context["page_obj"].query)
+        return context | sharing_context(self.request, path, self.get_share_image(), self.get_structured_data())
+
+
+class ObjectArticleListView(SharedListPageMixin, UncountedPaginationMixin, SingleObjectMixin, ListView):
     """
     Show one object (an author, a section, a tag) above a paginated list of its
     published articles, pairing SingleObjectMixin with ListView as Django's
@@ -68,20 +91,8 @@ class ObjectArticleListView(UncountedPaginationMixin, SingleObjectMixin, ListVie
     def get_object_queryset(self):
         return self.model._default_manager.all()
 
-    def get_object_path(self):
+    def get_canonical_path(self):
         return self.object.get_absolute_url()
-
-    def get_share_image(self):
-        return None
-
-    def get_structured_data(self):
-        return None
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # Later pages are pages of their own to a search engine, not copies of the first.
-        path = self.get_object_path() + query_string(context["page_obj"].query)
-        return context | sharing_context(self.request, path, self.get_share_image(), self.get_structured_data())
 
 
 class RobotsView(TemplateView):
