@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Section
@@ -25,18 +27,30 @@ class SearchForm(forms.Form):
         label=_("Section"),
         error_messages={"invalid_choice": _("There is no such section; choose one from the list.")},
     )
-    author = forms.ModelChoiceField(
-        Author.objects.only("name", "slug"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All authors"),
+    # A name to type rather than a list of every author: a newsroom has thousands, and the
+    # list would be read whole on every search.
+    author = forms.CharField(
         label=_("Author"),
-        error_messages={"invalid_choice": _("There is no such author; choose one from the list.")},
+        max_length=200,
+        required=False,
+        help_text=_("A name as it appears on a byline."),
     )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def clean_author(self):
+        """Return the author named (by name or by the slug in an author page's address), or None."""
+        name = self.cleaned_data["author"].strip()
+        if not name:
+            return None
+        author = Author.objects.filter(slug__in={name, slugify(name)}).only("name", "slug").first()
+        if author is None:
+            raise ValidationError(
+                _("There is no such author as “%(name)s”; check the name on a byline."), params={"name": name}
+            )
+        return author
 
     def search(self, articles):
         """Return those of `articles` that match this valid form, best first."""

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -304,9 +305,20 @@ class TestSearchPage:
         assert results(section="world") == {world_ann, world_both}
         assert results(author="bob") == {world_both, sport_bob}
         assert results(section="world", author="bob") == {world_both}
-        html = search_page(client, q="zeppelin", section="world", author="bob").content.decode()
+        assert results(author=" Bob ") == {world_both, sport_bob}, "By the name on a byline, too"
+        html = search_page(client, q="zeppelin", section="world", author="Bob").content.decode()
         assert '<option value="world" selected>' in html
-        assert '<option value="bob" selected>' in html
+        assert 'name="author" value="Bob"' in html
+
+    def test_the_form_does_not_list_every_author(self, client, make_article, make_author):
+        for n in range(30):
+            make_author(name=f"Writer {n}")
+        make_article(headline="Zeppelin")
+        with CaptureQueriesContext(connection) as queries:
+            search_page(client, q="zeppelin", author="Writer 7")
+        author_queries = [query["sql"] for query in queries if 'FROM "authors_author"' in query["sql"]]
+        assert len(author_queries) == 1
+        assert "WHERE" in author_queries[0] and "LIMIT 1" in author_queries[0]
 
     @pytest.mark.parametrize(
         ("params", "message"),
