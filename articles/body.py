@@ -190,7 +190,7 @@ def validate_body(html):
         errors.append(
             ValidationError(
                 _("These links cannot be embedded: %(urls)s. Embeds are accepted from %(providers)s only."),
-                params={"urls": ", ".join(refused), "providers": ", ".join(provider_names())},
+                params={"urls": ", ".join(refused), "providers": provider_names()},
                 code="embed_not_allowed",
             )
         )

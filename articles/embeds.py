@@ -15,6 +15,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 # Addresses longer than this are refused: no provider's needs more.
 MAX_URL_LENGTH = 500
@@ -56,5 +58,5 @@ def find_embed(url):
 
 
 def provider_names():
-    """Return the allowed providers' names, for messages that say which links are accepted."""
-    return [name for name, _patterns, _player in providers()]
+    """Return the allowed providers' names as a phrase ("YouTube and Vimeo"), for messages that say which links are accepted."""
+    return get_text_list([name for name, _patterns, _player in providers()], _("and"))

@@ -4,6 +4,7 @@ import re
 from html.parser import HTMLParser
 
 import nh3
+from django.urls import reverse_lazy
 
 from .embeds import find_embed
 
@@ -157,4 +158,25 @@ EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "HorizontalRule": True,
     "Link": {"enableTarget": False},
+    # The body's blocks (static/articles/body-editor.js, registered in the setting
+    # DJANGO_PROSE_EDITOR_EXTENSIONS); the photo picker and the embed check are admin views.
+    "BodyPhoto": {
+        "pickerUrl": reverse_lazy("admin:photos_photo_picker"),
+        "uploadUrl": reverse_lazy("admin:photos_photo_add"),
+    },
+    "BodyGallery": {
+        "pickerUrl": reverse_lazy("admin:photos_photo_picker"),
+        "uploadUrl": reverse_lazy("admin:photos_photo_add"),
+    },
+    "BodyEmbed": {"checkUrl": reverse_lazy("admin:articles_article_embed_check")},
+    "PullQuote": True,
+    "Attribution": True,
+    "FactBox": True,
 }
+
+
+def body_block_allowlist(config, shared_config):
+    """Tell django-prose-editor which tags and attributes the body's blocks use (it does not sanitise for us)."""
+    for tag in ("figure", "aside", "p"):
+        shared_config["tags"].add(tag)
+        shared_config["attributes"].setdefault(tag, set()).update(ALLOWED_ATTRIBUTES[tag])

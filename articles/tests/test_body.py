@@ -268,3 +268,28 @@ class TestAdmin:
         assert client.get(url).status_code == 302  # To the login page.
         client.force_login(make_user(username="nobody", is_staff=True))
         assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+class TestEditor:
+    def test_the_body_editor_loads_the_blocks_module_and_knows_its_views(self, admin_client):
+        html = admin_client.get(ADD_URL).content.decode()
+        assert "articles/body-editor.js" in html
+        for name in ("BodyPhoto", "BodyGallery", "BodyEmbed", "PullQuote", "FactBox"):
+            assert f"&quot;{name}&quot;" in html
+        assert reverse("admin:photos_photo_picker") in html
+        assert reverse("admin:articles_article_embed_check") in html
+
+    def test_embed_check_says_which_providers_are_accepted(self, admin_client, client):
+        url = reverse("admin:articles_article_embed_check")
+        assert admin_client.get(url, {"url": VIDEO}).json() == {"ok": True, "provider": "YouTube"}
+        refused = admin_client.get(url, {"url": "https://evil.example/v/1"})
+        assert refused.status_code == 400
+        assert refused.json()["error"] == (
+            "This link cannot be embedded. Embeds are accepted from YouTube and Vimeo only."
+        )
+        assert client.get(url, {"url": VIDEO}).status_code == 302  # To the login page.
+
+    def test_embed_check_needs_permission_to_write_stories(self, client, make_user):
+        client.force_login(make_user(username="nobody", is_staff=True))
+        assert client.get(reverse("admin:articles_article_embed_check"), {"url": VIDEO}).status_code == 403

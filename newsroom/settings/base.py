@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.utils.csp import CSP
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -468,6 +470,18 @@ def embed_player_origins(providers):
 
 
 SECURE_CSP["frame-src"] = embed_player_origins(NEWSROOM_EMBED_PROVIDERS)
+
+# The story body editor's own blocks (photos, galleries, embeds, pull quotes, fact boxes):
+# one ES module, no build step. articles/html.py sanitises what they produce.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [lazy(static, str)("articles/body-editor.js")],
+        "extensions": {
+            name: "articles.html.body_block_allowlist"
+            for name in ("BodyPhoto", "BodyGallery", "BodyEmbed", "PullQuote", "Attribution", "FactBox")
+        },
+    }
+]
 
 # What partners may do with the stories, stated in every ninjs item (usageTerms).
 NEWSROOM_USAGE_TERMS = os.environ.get(
