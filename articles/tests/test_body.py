@@ -1,6 +1,7 @@
 """Photos, galleries, pull quotes, fact boxes and embeds in a story body: what is stored, shown and kept."""
 
 import json
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -13,9 +14,22 @@ from articles.embeds import find_embed
 from articles.html import html_to_lines, html_to_text, sanitise_html
 from articles.models import Article, InlinePhoto
 from articles.tests.test_admin import ADD_URL, article_form_data
+from articles.tests.test_models import DANGEROUS_MARKUP
 from articles.tests.test_query_budget import ARTICLE_QUERY_BUDGET, warm_site_cache
 
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+def parsed_tags(html):
+    """Return the (tag, attributes) of every element in `html`, as a browser would read them."""
+    tags = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append((tag, dict(attrs)))
+
+    Collector().feed(html)
+    return tags
 
 
 def photo_block(pk, caption="", credit=""):
@@ -64,6 +78,25 @@ class TestSanitiser:
         # Nor once rendered for readers or feeds.
         for rendered in (Body(cleaned, {}).for_readers(), Body(cleaned, {}).for_feeds(lambda path: path)):
             assert "<script" not in rendered and "javascript:" not in rendered and "onload" not in rendered
+
+    @pytest.mark.parametrize("dangerous", DANGEROUS_MARKUP)
+    @pytest.mark.parametrize(
+        "container",
+        [
+            '<aside data-pullquote=""><p>{}</p><p data-attribution="">{}</p></aside>',
+            '<aside data-factbox=""><h3>{}</h3>{}</aside>',
+            "<figure data-photo=\"1\" data-caption='{}' data-credit='{}'></figure>",
+            f"<figure data-embed=\"{VIDEO}\" data-title='{{}}'>{{}}</figure>",
+        ],
+    )
+    def test_the_hostile_corpus_fails_inside_every_block(self, container, dangerous):
+        cleaned = sanitise_html(container.format(dangerous, dangerous))
+        for rendered in (Body(cleaned, {}).for_readers(), Body(cleaned, {}).for_feeds(lambda path: path)):
+            tags = parsed_tags(rendered)
+            assert not {"script", "style", "iframe", "img"} & {tag for tag, _attrs in tags}
+            for _tag, attrs in tags:
+                assert not [name for name in attrs if name.startswith("on") or name in {"style", "srcdoc"}]
+                assert not any((value or "").strip().lower().startswith("javascript") for value in attrs.values())
 
     def test_an_embed_from_a_provider_not_allowed_is_stripped(self):
         assert sanitise_html('<p>a</p><figure data-embed="https://evil.example/v/1" data-title="x"></figure>') == (
