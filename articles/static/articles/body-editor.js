@@ -41,6 +41,21 @@ async function findPhotos(url, query) {
   return (await response.json()).results
 }
 
+// One photo of the library by its id, asked for once per page however often a preview redraws.
+const libraryPhotos = new Map()
+function libraryPhoto(url, id) {
+  if (!libraryPhotos.has(id)) {
+    libraryPhotos.set(
+      id,
+      findPhotos(url, id).then(
+        (photos) => photos.find((photo) => photo.id === Number(id)) || null,
+        () => ({ id: Number(id), thumbnail: "" }),
+      ),
+    )
+  }
+  return libraryPhotos.get(id)
+}
+
 // A dialog to search the library and pick one photo, or several in order for a gallery.
 // Resolves with the chosen photos, or null when cancelled.
 function pickPhotos(editor, options, { multiple = false } = {}) {
@@ -169,10 +184,12 @@ export const BodyPhoto = Node.create({
     return previewView(
       (node) => {
         const image = element("img", { alt: "", width: 96 })
-        findPhotos(pickerUrl, node.attrs.photo).then(([photo]) => {
-          if (photo && photo.id === Number(node.attrs.photo) && photo.thumbnail) image.src = photo.thumbnail
-        }, () => {})
-        return [image, element("span", { textContent: `Photo ${node.attrs.photo}${node.attrs.caption ? `: ${node.attrs.caption}` : ""}` })]
+        const label = element("span", { textContent: `Photo ${node.attrs.photo}${node.attrs.caption ? `: ${node.attrs.caption}` : ""}` })
+        libraryPhoto(pickerUrl, node.attrs.photo).then((photo) => {
+          if (!photo) label.append(" (not in the library: take it out)")
+          else if (photo.thumbnail) image.src = photo.thumbnail
+        })
+        return [image, label]
       },
       (editor, attrs) => captionDialog("Photo caption and credit")(editor, attrs),
     )
