@@ -70,6 +70,7 @@ def test_reporter_places_a_photo_and_an_embed_and_the_provider_waits_for_the_rea
         published_at=None,
     )
     photo = PhotoFactory(alt_text="Boats back in the harbour", caption="The first boats", credit="Port/Staff")
+    second = PhotoFactory(alt_text="The harbour master waves", credit="Port/Staff")
 
     desk = new_page()
     log_in(desk, "rita")
@@ -99,13 +100,27 @@ def test_reporter_places_a_photo_and_an_embed_and_the_provider_waits_for_the_rea
     dialog.get_by_role("button", name="Embed", exact=True).click()
     expect(body.locator(".body-block", has_text="The first ferry")).to_be_visible()
 
+    # A gallery of two photos, in the order picked; a pull quote and a fact box.
+    desk.get_by_role("button", name="Insert a gallery").click()
+    picker.locator(f'button[data-photo="{second.pk}"]').click()
+    picker.locator(f'button[data-photo="{photo.pk}"]').click()
+    picker.get_by_role("button", name="Insert gallery").click()
+    dialog.get_by_label("Caption of the gallery").fill("The day the boats came back")
+    dialog.get_by_role("button", name="Insert").click()
+    expect(body.locator(".body-block", has_text=f"photos {second.pk} {photo.pk}")).to_be_visible()
+    desk.get_by_role("button", name="Insert a pull quote").click()
+    desk.get_by_role("button", name="Insert a fact box").click()
+
     desk.get_by_role("button", name="Save and continue editing").click()
     expect(desk.get_by_text("was changed successfully")).to_be_visible()
     desk.screenshot(path=os.path.join(screenshot_dir, "body-blocks-editor.png"), full_page=True)
     article.refresh_from_db()
     assert f'data-photo="{photo.pk}"' in article.body and 'data-caption="Boats are back"' in article.body
     assert f'data-embed="{origin}/v/abc123"' in article.body
-    assert list(article.inline_photos.all()) == [photo]
+    assert f'data-gallery="{second.pk} {photo.pk}"' in article.body
+    assert '<aside data-pullquote=""><p>The quote</p><p data-attribution="">Who said it</p></aside>' in article.body
+    assert '<aside data-factbox=""><h3>Fact box</h3><p>The facts.</p></aside>' in article.body
+    assert set(article.inline_photos.all()) == {photo, second}
 
     workflow.submit(article, reporter)
     workflow.publish(Article.objects.get(pk=article.pk), editor)
@@ -115,6 +130,8 @@ def test_reporter_places_a_photo_and_an_embed_and_the_provider_waits_for_the_rea
     to_provider = []
     reader.on("request", lambda request: request.url.startswith(origin) and to_provider.append(request.url))
     reader.goto(Article.objects.get(pk=article.pk).get_absolute_url())
+    expect(reader.locator(".gallery .gallery__item")).to_have_count(2)
+    expect(reader.locator("aside.pullquote")).to_contain_text("Who said it")
     figure = reader.locator(".body-photo")
     expect(figure).to_contain_text("Boats are back")
     image = figure.locator("img")
@@ -128,6 +145,7 @@ def test_reporter_places_a_photo_and_an_embed_and_the_provider_waits_for_the_rea
     # Nothing from the provider before the click.
     assert to_provider == [] and server.requests == []
     assert blocking_violations(reader) == []
+    placeholder.screenshot(path=os.path.join(screenshot_dir, "body-blocks-embed-placeholder.png"))
 
     reader.get_by_role("button", name="Load from LocalTube").click()
     player = reader.frame_locator(".embed iframe")
