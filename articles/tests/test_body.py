@@ -15,7 +15,7 @@ from articles.html import html_to_lines, html_to_text, sanitise_html
 from articles.models import Article, InlinePhoto
 from articles.tests.test_admin import ADD_URL, article_form_data
 from articles.tests.test_models import DANGEROUS_MARKUP
-from articles.tests.test_query_budget import ARTICLE_QUERY_BUDGET, warm_site_cache
+from articles.tests.test_query_budget import ARTICLE_QUERIES, warm_site_cache
 
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
@@ -208,7 +208,7 @@ class TestArticlePage:
         with CaptureQueriesContext(connection) as with_photos:
             response = client.get(article.get_absolute_url())
         # No query for a body without photos, one for all of them otherwise.
-        assert len(without_photos) <= ARTICLE_QUERY_BUDGET
+        assert len(without_photos) <= ARTICLE_QUERIES
         assert len(with_photos) == len(without_photos) + (1 if count else 0)
         html = response.content.decode()
         assert html.count("<picture>") == count + 1
