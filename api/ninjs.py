@@ -14,9 +14,10 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import to_locale
 
+from articles.body import Body
 from articles.models import Article, Byline, Correction
 from authors.models import Affiliation, Organisation
-from photos.models import Rendition
+from photos.models import Photo, Rendition
 
 NINJS_VERSION = "3.1"
 NINJS_SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
@@ -35,8 +36,8 @@ def ninjs_queryset(queryset=None):
     Load on `queryset` (the stories readers may see, by default) everything
     `story_as_ninjs` reads, in a fixed number of queries whatever the number of stories:
     the stories with their section, photo and the photo's people, then one query each
-    for bylines with authors, the authors' current affiliations, tags, sources and
-    corrections.
+    for bylines with authors, the authors' current affiliations, tags, sources,
+    corrections and the photos shown in the bodies.
     """
     if queryset is None:
         queryset = Article.objects.published()
@@ -52,6 +53,7 @@ def ninjs_queryset(queryset=None):
             "tags",
             Prefetch("sources", queryset=Organisation.objects.order_by("name")),
             Prefetch("corrections", queryset=Correction.objects.select_related(None)),
+            Prefetch("inline_photos", queryset=Photo.objects.select_related("photographer", "source_organisation")),
         )
     )
 
@@ -173,14 +175,14 @@ def rendition(stored, request):
     }
 
 
-def picture(photo, request):
-    """Describe the story's photo as an associated picture, with every rendition readers may fetch."""
+def picture(photo, request, name="photo", rel="main-picture"):
+    """Describe a photo of the story as an associated picture, with every rendition readers may fetch."""
     host = urlsplit(absolute_url("/", request)).hostname
     by_format = photo.renditions_by_format
     return compact(
         {
-            "name": "photo",
-            "rel": "main-picture",
+            "name": name,
+            "rel": rel,
             # A tag URI (RFC 4151): the same photo has the same identifier in every story.
             "uri": f"tag:{host},{photo.created_at:%Y-%m-%d}:photo:{photo.pk}",
             "type": "picture",
@@ -245,6 +247,11 @@ def story_as_ninjs(article, request=None) -> dict:
     holder = copyright_holder()
     url = absolute_url(article.get_absolute_url(), request)
     associations = [picture(article.photo, request)] if article.photo else []
+    # The body's photos, in the order it shows them, with the API's answer they were prefetched for.
+    body = Body(article.body, {photo.pk: photo for photo in article.inline_photos.all()})
+    associations += [
+        picture(photo, request, name=f"photo-{photo.pk}", rel="inline-picture") for photo in body.inline_photos
+    ]
     associations += [correction(article, note, request) for note in article.corrections.all()]
     return compact(
         {
@@ -267,7 +274,14 @@ def story_as_ninjs(article, request=None) -> dict:
             "descriptions": [{"role": "summary", "contentType": "text/plain", "value": article.standfirst}]
             if article.standfirst
             else [],
-            "bodies": [{"role": "main", "contentType": "text/html", "value": article.body}],
+            # Photos as <img> and embeds as links, addresses absolute, as in feeds.
+            "bodies": [
+                {
+                    "role": "main",
+                    "contentType": "text/html",
+                    "value": body.for_feeds(lambda path: absolute_url(path, request)),
+                }
+            ],
             "by": byline_text(bylines),
             "people": [person(byline, request) for byline in bylines],
             "organisations": organisations(article, bylines, request),

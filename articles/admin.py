@@ -13,6 +13,7 @@ from authors.models import Author
 from newsroom.pagination import EstimatingPaginator
 
 from . import workflow
+from .embeds import find_embed, provider_names
 from .forms import WORKFLOW_ONLY_FIELDS, ArticleAdminForm, PreviewLinkForm, TagNamesField
 from .models import Article, Byline, Correction, PreviewLink, RelatedStory, Section, TaggedArticle
 from .signals import article_edited
@@ -379,12 +380,29 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
+                "embed-check/",
+                self.admin_site.admin_view(self.embed_check_view),
+                name="articles_article_embed_check",
+            ),
+            path(
                 "tag-autocomplete/",
                 self.admin_site.admin_view(self.tag_autocomplete_view),
                 name="articles_article_tag_autocomplete",
             ),
             *super().get_urls(),
         ]
+
+    def embed_check_view(self, request):
+        """Tell the body editor whether `url` may be embedded, and if not why: the allow-list is the setting."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        url = request.GET.get("url", "").strip()
+        if embed := find_embed(url):
+            return JsonResponse({"ok": True, "provider": embed.provider})
+        error = _("This link cannot be embedded. Embeds are accepted from %(providers)s only.") % {
+            "providers": provider_names()
+        }
+        return JsonResponse({"ok": False, "error": error}, status=400)
 
     def tag_autocomplete_view(self, request):
         """Suggest existing tag names for the tags box, in select2's format."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from . import workflow
+from .body import validate_body
 from .models import Article, PreviewLink
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -106,6 +107,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     # Set per request by ArticleAdmin.get_form(), so clean() can check the user's role.
     user = None
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        validate_body(body)
+        return body
 
     def clean(self):
         cleaned_data = super().clean()

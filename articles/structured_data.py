@@ -8,14 +8,15 @@ from articles.models import Correction
 from authors.structured_data import SCHEMA_ORG, compact, image_object, person_reference, publisher
 
 
-def news_article(article, request, publisher_org):
+def news_article(article, request, publisher_org, inline_photos=()):
     """
     Describe a published article as a NewsArticle. Bylines with authors, tags,
     corrections and the section must be loaded (ArticleQuerySet.for_detail). Updates
     are left out of `correction`: schema.org means by it the fixing of a mistake.
     """
     url = request.build_absolute_uri(article.get_absolute_url())
-    image = image_object(article.share_image, request)
+    shared = [article.share_image, *(photo.share_image for photo in inline_photos if photo.pk != article.photo_id)]
+    images = [image_object(image, request) for image in shared if image]
     return compact(
         {
             "@context": SCHEMA_ORG,
@@ -24,7 +25,8 @@ def news_article(article, request, publisher_org):
             "url": url,
             "headline": article.headline,
             "description": article.standfirst,
-            "image": [image] if image else None,
+            # The hero first: consumers that take one image take the first.
+            "image": images or None,
             # Whole seconds: readers of schema.org dates expect no fractions.
             "datePublished": article.published_at.replace(microsecond=0),
             "dateModified": article.last_modified_at.replace(microsecond=0),
@@ -64,6 +66,6 @@ def breadcrumbs(article, request):
     }
 
 
-def article_page(article, request, publisher_org):
-    """Return everything a story page tells search engines, as one JSON-LD list."""
-    return [news_article(article, request, publisher_org), breadcrumbs(article, request)]
+def article_page(article, request, publisher_org, inline_photos=()):
+    """Return everything a story page tells search engines, as one JSON-LD list; `inline_photos` are the body's."""
+    return [news_article(article, request, publisher_org, inline_photos), breadcrumbs(article, request)]

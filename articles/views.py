@@ -25,6 +25,7 @@ from newsroom.pagination import filter_first
 from newsroom.views import ObjectArticleListView, SharedListPageMixin, UncountedPaginationMixin, sharing_context
 
 from . import structured_data, workflow
+from .body import Body
 from .models import Article, Correction, PreviewLink, Section
 
 
@@ -32,9 +33,12 @@ def article_page_context(request, article):
     """Return what the article page shows around the story: related stories, links, publisher, structured data."""
     links = Article.objects.published().links_around(article)
     publisher = Organisation.objects.publisher()
-    data = structured_data.article_page(article, request, publisher)
+    # The body's photos in one query, only if it shows any; the page and its JSON-LD share them.
+    body = Body(article.body)
+    data = structured_data.article_page(article, request, publisher, inline_photos=body.inline_photos)
     return {
         "publisher": publisher,
+        "body": body.for_readers(),
         "related": links.related,
         "more_by_author": links.by_author,
         "previous_in_section": links.previous,

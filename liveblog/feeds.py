@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 
 from articles.feeds import RssFeed
 
+from .models import prepare_texts
 from .views import public_live_blog
 
 FEED_LENGTH = 20
@@ -14,9 +15,6 @@ class LiveBlogFeed(Feed):
 
     feed_type = RssFeed
 
-    def get_object(self, request, article_pk):
-        return public_live_blog(article_pk)
-
     def title(self, obj):
         return obj.article.headline
 
@@ -26,14 +24,21 @@ class LiveBlogFeed(Feed):
     def description(self, obj):
         return obj.article.standfirst
 
+    def get_object(self, request, article_pk):
+        live_blog = public_live_blog(article_pk)
+        # The feed object is shared by all requests; what one request needs goes on its live blog.
+        live_blog.absolute_uri = request.build_absolute_uri
+        return live_blog
+
     def items(self, obj):
-        return obj.entries.for_display()[:FEED_LENGTH]
+        # Photos as <img> with absolute addresses, embeds as plain links.
+        return prepare_texts(obj.entries.for_display()[:FEED_LENGTH], for_feeds=obj.absolute_uri)
 
     def item_title(self, item):
         return item.headline
 
     def item_description(self, item):
-        return item.text
+        return item.text_html
 
     def item_link(self, item):
         return item.get_absolute_url()

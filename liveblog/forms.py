@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from articles import workflow
+from articles.body import validate_body
 
 from .models import Entry, LiveBlog
 
@@ -43,6 +44,11 @@ class EntryForm(forms.ModelForm):
             # Without the version opened there is nothing to check a correction against.
             self.fields["loaded_version"].required = True
             self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_text(self):
+        text = self.cleaned_data.get("text", "")
+        validate_body(text)
+        return text
 
     def clean(self):
         cleaned = super().clean()

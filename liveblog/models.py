@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import workflow
+from articles.body import Body
 from articles.html import html_to_text, sanitise_html
 from articles.models.locking import next_version
 
@@ -77,6 +78,18 @@ class EntryQuerySet(models.QuerySet):
     def for_display(self):
         """Load what an entry shows: its author and photo (which keeps its renditions)."""
         return self.select_related("author", "photo")
+
+
+def prepare_texts(entries, *, for_feeds=None):
+    """
+    Give each of `entries` its text as readers see it (`text_html`), with the photos and
+    embeds of story bodies: the photos of all the entries in one query, none if they show
+    none. With `for_feeds` (a function making a path absolute), as feeds show it.
+    """
+    entries = list(entries)
+    for entry, body in zip(entries, Body.many(entry.text for entry in entries), strict=True):
+        entry.text_html = body.for_feeds(for_feeds) if for_feeds else body.for_readers()
+    return entries
 
 
 class Entry(models.Model):

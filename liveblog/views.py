@@ -7,7 +7,7 @@ from django.views import View
 from articles.models import Article
 from newsroom.pagination import decode_cursor, encode_cursor, newer_than
 
-from .models import LiveBlog
+from .models import LiveBlog, prepare_texts
 
 # Polling readers may be served the same answer for this long, by their browser or a CDN.
 POLL_CACHE_SECONDS = 5
@@ -51,7 +51,8 @@ class EntriesView(View):
                 "is_live": live_blog.is_live,
                 "cursor": entry_cursor(new[-1]) if new else cursor,
                 "entries": [
-                    {"id": entry.pk, "html": render_to_string("liveblog/entry.html", {"entry": entry})} for entry in new
+                    {"id": entry.pk, "html": render_to_string("liveblog/entry.html", {"entry": entry})}
+                    for entry in prepare_texts(new)
                 ],
             }
         )

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -14,12 +14,26 @@ from .forms import PhotoForm
 from .models import Photo, Rendition
 
 THUMBNAIL_WIDTH = 96
+# How many photos the body editor's picker offers at a time.
+PICKER_LENGTH = 24
 PREVIEW_WIDTH = 320
 
 
 def admin_url(model, view, *args):
     """Return the admin address of a model's view, whichever app the model lives in."""
     return reverse(admin_urlname(model._meta, view), args=args)
+
+
+def picker_item(photo):
+    """Describe a photo as the body editor's picker shows and inserts it."""
+    jpegs = photo.renditions_by_format[Rendition.Format.JPEG]
+    return {
+        "id": photo.pk,
+        "alt": photo.alt_text,
+        "caption": photo.caption,
+        "credit": photo.credit_line,
+        "thumbnail": jpegs[0].file.url if jpegs else "",
+    }
 
 
 @admin.register(Photo)
@@ -65,11 +79,23 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        # Distinct: the two joins multiply each other's rows.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_count=Count("articles", distinct=True), inline_count=Count("inline_articles", distinct=True)
+            )
+        )
 
     def get_urls(self):
         opts = self.model._meta
         return [
+            path(
+                "picker/",
+                self.admin_site.admin_view(self.picker_view),
+                name=f"{opts.app_label}_{opts.model_name}_picker",
+            ),
             path(
                 "<path:object_id>/original/",
                 self.admin_site.admin_view(self.original_view),
@@ -77,6 +103,21 @@ class PhotoAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def picker_view(self, request):
+        """
+        Return, as JSON, the newest photos matching `q` (as the list's search box does),
+        for the story body editor's photo picker; only to those who may view photos.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = Photo.objects.select_related("photographer", "source_organisation").order_by("-created_at", "-pk")
+        if query := request.GET.get("q", "").strip()[:100]:
+            if query.isdigit():
+                queryset = queryset.filter(pk=int(query))
+            else:
+                queryset, _duplicates = self.get_search_results(request, queryset, query)
+        return JsonResponse({"results": [picker_item(photo) for photo in queryset[:PICKER_LENGTH]]})
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -148,16 +189,36 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("used in"), ordering="article_count")
     def usage(self, photo):
-        if not photo.article_count:
+        if not photo.article_count and not photo.inline_count:
             return "—"
-        article_model = Photo._meta.get_field("articles").related_model
-        url = admin_url(article_model, "changelist") + "?" + urlencode({"photo__id__exact": photo.pk})
-        label = ngettext("%(count)d story", "%(count)d stories", photo.article_count) % {"count": photo.article_count}
-        return format_html('<a href="{}">{}</a>', url, label)
+        parts = []
+        if photo.article_count:
+            article_model = Photo._meta.get_field("articles").related_model
+            url = admin_url(article_model, "changelist") + "?" + urlencode({"photo__id__exact": photo.pk})
+            label = ngettext("%(count)d story", "%(count)d stories", photo.article_count) % {
+                "count": photo.article_count
+            }
+            parts.append(format_html('<a href="{}">{}</a>', url, label))
+        if photo.inline_count:
+            parts.append(
+                ngettext("%(count)d story's body", "%(count)d stories' bodies", photo.inline_count)
+                % {"count": photo.inline_count}
+            )
+        return format_html_join(", ", "{}", ((part,) for part in parts))
 
     @admin.display(description=_("used in"))
     def used_in(self, photo):
-        articles = list(photo.articles.order_by("-published_at", "-created_at")) if photo.pk else []
+        """List the stories showing the photo, at the top or in the body, in one query."""
+        article_model = Photo._meta.get_field("articles").related_model
+        articles = (
+            list(
+                article_model.objects.filter(Q(photo=photo) | Q(pk__in=photo.inline_uses.values("article_id")))
+                .only("headline", "status", "published_at", "created_at")
+                .order_by("-published_at", "-created_at")
+            )
+            if photo.pk
+            else []
+        )
         if not articles:
             return _("No story uses this photo yet.")
         return format_html(

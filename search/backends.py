@@ -38,11 +38,23 @@ BEST_FIRST = ("-rank", "-published_at", "-pk")
 # weights PostgreSQL gives its labels A, B and C by default, used by bm25 too.
 HEADLINE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT = 1.0, 0.4, 0.2
 
+# The captions and titles of a body's photos and embeds are attributes of their <figure>
+# (articles/body.py), which PostgreSQL's parser skips with the tag: they are moved out of
+# it first. Stored bodies are sanitised, so no ">" stands inside an attribute.
+BODY_WITH_CAPTIONS = Func(
+    F("body"),
+    Value(r'<figure[^>]* data-(?:caption|title)="([^"]*)"[^>]*>'),
+    Value(r"<figure> \1 "),
+    Value("g"),
+    function="REGEXP_REPLACE",
+    output_field=TextField(),
+)
+
 SEARCH_VECTOR = (
     SearchVector("headline", weight="A", config=SEARCH_CONFIG)
     + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
     # PostgreSQL's parser skips tags and entities itself, so the HTML goes in as it is.
-    + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    + SearchVector(BODY_WITH_CAPTIONS, weight="C", config=SEARCH_CONFIG)
 )
 
 # The databases put these around each match; Snippet turns them into <mark> after

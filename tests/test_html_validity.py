@@ -93,3 +93,22 @@ def test_the_checker_finds_an_invalid_page(tmp_path):
     errors = validate({"/bad/": bad}, tmp_path)
     assert any("datetime" in error for error in errors)
     assert all(error.startswith("/bad/") for error in errors)
+
+
+def test_a_story_with_every_kind_of_body_block_is_valid_html(client, make_article, make_photo, tmp_path):
+    photos = [make_photo() for _ in range(3)]
+    story = make_article(
+        headline="Harbour reopens",
+        slug="harbour-reopens",
+        body=(
+            f'<p>Intro.</p><figure data-photo="{photos[0].pk}" data-caption="Boats"></figure>'
+            f'<figure data-gallery="{photos[1].pk} {photos[2].pk}" data-caption="The day"></figure>'
+            '<aside data-pullquote=""><p>We are back.</p><p data-attribution="">The harbour master</p></aside>'
+            '<h2>Numbers</h2><aside data-factbox=""><h3>In numbers</h3><ul><li>12 boats</li></ul></aside>'
+            '<figure data-embed="https://youtu.be/dQw4w9WgXcQ" data-title="The first ferry"></figure>'
+        ),
+    )
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert 'class="gallery"' in page and 'class="embed"' in page and 'class="factbox"' in page
+
+    assert validate({story.get_absolute_url(): page}, tmp_path) == []

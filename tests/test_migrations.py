@@ -113,8 +113,14 @@ def test_a_database_at_the_previous_layout_migrates_forward_keeping_every_row():
     Article = current_apps.get_model("articles", "Article")
     new_models = [model for label in OUR_APPS for model in current_apps.get_app_config(label).get_models()]
     # Tables made since then: related stories are ranked when a story is next saved, notes
-    # start empty, and the articles' tags have moved from taggit's generic table to their own.
-    added_later = {"articles_relatedstory": 0, "editing_note": 0, "editing_notereceipt": 0}
+    # start empty, bodies then held no photos, and the articles' tags have moved from
+    # taggit's generic table to their own.
+    added_later = {
+        "articles_relatedstory": 0,
+        "articles_inlinephoto": 0,
+        "editing_note": 0,
+        "editing_notereceipt": 0,
+    }
     assert rows_by_table(new_models) == before | added_later | {"articles_taggedarticle": 1}
     Byline, TaggedArticle = (current_apps.get_model("articles", name) for name in ("Byline", "TaggedArticle"))
     assert Byline.objects.get().published_at == TaggedArticle.objects.get().published_at == article.published_at

@@ -195,3 +195,26 @@ def test_a_story_loaded_any_other_way_maps_the_same(rich_story):
     assert story_as_ninjs(Article.objects.get(pk=rich_story.pk), request) == story_as_ninjs(
         ninjs_queryset().get(pk=rich_story.pk), request
     )
+
+
+def test_photos_in_the_body_are_associations_and_the_body_shows_them_as_images(
+    make_article, make_photo, ninjs_validator
+):
+    hero, first, second = make_photo(), make_photo(caption="The quay"), make_photo()
+    article = make_article(
+        photo=hero,
+        body=f'<p>Text.</p><figure data-gallery="{second.pk} {first.pk}"></figure>'
+        '<figure data-embed="https://youtu.be/dQw4w9WgXcQ" data-title="Speech"></figure>',
+    )
+    item = story_as_ninjs(ninjs_queryset().get(pk=article.pk), RequestFactory().get("/"))
+    ninjs_validator.validate(item)
+    pictures = [association for association in item["associations"] if association["type"] == "picture"]
+    assert [(picture["name"], picture["rel"]) for picture in pictures] == [
+        ("photo", "main-picture"),
+        (f"photo-{second.pk}", "inline-picture"),
+        (f"photo-{first.pk}", "inline-picture"),
+    ]
+    body = item["bodies"][0]["value"]
+    assert f'<img src="http://testserver{first.largest_rendition().file.url}"' in body
+    assert '<a href="https://youtu.be/dQw4w9WgXcQ">Speech</a> (YouTube)' in body
+    assert "data-gallery" not in body and "data-embed" not in body

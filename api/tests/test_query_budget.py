@@ -13,8 +13,8 @@ from articles.models import Correction
 from authors.models import Organisation
 
 # The stories, then bylines with authors, the authors' current affiliations, tags,
-# sources and corrections: one query each.
-MAPPING_QUERIES = 6
+# sources, corrections and the photos in the bodies: one query each.
+MAPPING_QUERIES = 7
 # With a filter by section, author and tag: one lookup each.
 LIST_QUERY_BUDGET = MAPPING_QUERIES + 3
 

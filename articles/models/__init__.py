@@ -6,6 +6,7 @@ preview links. Import them from here.
 
 from .corrections import Correction, CorrectionQuerySet
 from .fields import login_field
+from .inline_photos import InlinePhoto
 from .links import Byline, DatedLink, RelatedStory, TaggedArticle
 from .preview_links import PREVIEW_LINK_MAX_DAYS, PreviewLink, default_preview_expiry
 from .sections import Section
@@ -32,6 +33,7 @@ __all__ = [
     "CorrectionQuerySet",
     "DatedLink",
     "EditConflict",
+    "InlinePhoto",
     "PreviewLink",
     "RelatedStory",
     "Section",

@@ -32,6 +32,7 @@ from taggit.models import Tag
 
 from newsroom.pagination import filter_first, newer_than, older_than
 
+from ..body import photo_ids
 from ..html import EDITOR_EXTENSIONS, sanitise_html
 from .fields import login_field
 from .locking import next_version
@@ -412,6 +413,14 @@ class Article(models.Model):
         help_text=_("Agencies and organisations the story cites."),
     )
     tags = TaggableManager(_("tags"), blank=True, through="TaggedArticle")
+    inline_photos = models.ManyToManyField(
+        "photos.Photo",
+        through="InlinePhoto",
+        blank=True,
+        related_name="inline_articles",
+        verbose_name=_("photos in the body"),
+        help_text=_("Kept in step with the body on save."),
+    )
     dateline = models.CharField(
         _("dateline"), max_length=100, blank=True, default="", help_text=_("Where the story was reported from.")
     )
@@ -621,6 +630,7 @@ class Article(models.Model):
         article = super().from_db(db, field_names, values, **kwargs)
         # What save() compares with, to know whether bylines and tags need the new date.
         article._stored_published_at = article.__dict__.get("published_at", NOT_LOADED)
+        article._stored_body = article.__dict__.get("body", NOT_LOADED)
         return article
 
     def save(self, *args, **kwargs):
@@ -628,10 +638,12 @@ class Article(models.Model):
         Save, refusing with `EditConflict` if the row changed since this copy was loaded,
         and copy a new publication date onto the bylines and tags.
         """
-        self.body = sanitise_html(self.body)
+        if "body" in self.__dict__:
+            self.body = sanitise_html(self.body)
         if self._state.adding or kwargs.get("force_insert"):
             super().save(*args, **kwargs)
             self._stored_published_at = self.published_at
+            self.sync_inline_photos(using=kwargs.get("using"), created=True)
             return
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with next_version(self, using, EditConflict):
@@ -642,6 +654,37 @@ class Article(models.Model):
             ):
                 Article.objects.using(using).filter(pk=self.pk).copy_dates_to_links()
                 self._stored_published_at = self.published_at
+            if update_fields is None or "body" in update_fields:
+                self.sync_inline_photos(using=using)
+
+    def sync_inline_photos(self, using=None, created=False):
+        """
+        Record which library photos the body shows (InlinePhoto), when that changed since
+        the body was loaded; ids of photos not in the library are left out. Costs no query
+        when the body's photos are those it had.
+        """
+        if "body" not in self.__dict__:
+            return
+        wanted = set(photo_ids(self.body))
+        stored = getattr(self, "_stored_body", NOT_LOADED)
+        if created:
+            known = set()
+        elif stored is not NOT_LOADED:
+            known = set(photo_ids(stored))
+        else:
+            known = None
+        if known == wanted:
+            self._stored_body = self.body
+            return
+        links = other_model("InlinePhoto").objects.using(using or self._state.db)
+        current = set(links.filter(article=self).values_list("photo_id", flat=True)) if not created else set()
+        if gone := current - wanted:
+            links.filter(article=self, photo_id__in=gone).delete()
+        if added := wanted - current:
+            photo_model = self._meta.get_field("inline_photos").related_model
+            existing = photo_model._base_manager.using(links.db).filter(pk__in=added).values_list("pk", flat=True)
+            links.bulk_create([links.model(article=self, photo_id=pk) for pk in existing])
+        self._stored_body = self.body
 
     @property
     def last_modified_at(self):

@@ -178,6 +178,13 @@ class TestDiff:
             "link <https://x.org/>",
         ]
 
+    def test_a_changed_photo_or_embed_in_the_body_shows_as_a_change(self):
+        old = html_to_lines('<p>a</p><figure data-photo="12" data-caption="Harbour"></figure>', with_links=True)
+        new = html_to_lines('<p>a</p><figure data-photo="13" data-caption="Harbour"></figure>', with_links=True)
+        [changed] = [line for line in diff_lines(old, new) if line.kind != "equal"]
+        assert changed.kind == "change"
+        assert ("delete", "12") in changed.segments and ("insert", "13") in changed.segments
+
     def test_changed_words_are_marked_within_a_line(self):
         [line] = diff_lines(["Kim left Russia by train."], ["Kim left Russia by plane."])
         assert line.kind == "change"

@@ -11,6 +11,7 @@ from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
 from authors.structured_data import json_ld
 from newsroom.pagination import KeysetPaginator
 
+from ..models import prepare_texts
 from ..structured_data import live_blog_posting
 from ..views import entry_cursor
 
@@ -67,7 +68,7 @@ def live_blog(context, article):
         "live_blog": live_blog,
         "highlights": list(live_blog.entries.highlights()[:ENTRIES_PER_PAGE]),
         "page": page,
-        "entries": list(page) if page else [],
+        "entries": prepare_texts(page) if page else [],
         "poll_url": reverse("liveblog:entries", args=[article.pk])
         if live_blog.is_live and first_page and not context.get("is_preview")
         else "",

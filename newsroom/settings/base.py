@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.utils.csp import CSP
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -427,6 +429,60 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 # The site's public address, for absolute links made outside a request (webhook bodies);
 # pages and API answers use the address the request came to.
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://localhost:8000")
+# Players a story body may embed (articles/embeds.py): each provider's name, the patterns
+# of the links reporters paste (a named group `id` each) and the player's address built
+# from the id. Readers' pages load a player only when the reader clicks, and the CSP's
+# frame-src lets in these players and nothing else. NEWSROOM_MEDIA_PLAYER_HOST adds the
+# newsroom's own audio and video host ("media.example.org": links /v/<id>, player /embed/<id>).
+NEWSROOM_EMBED_PROVIDERS = [
+    {
+        "name": "YouTube",
+        "patterns": [
+            r"https://(?:www\.|m\.)?youtube\.com/watch\?v=(?P<id>[\w-]{11})(?:&[\w=&.-]*)?",
+            r"https://youtu\.be/(?P<id>[\w-]{11})(?:\?[\w=&.-]*)?",
+            r"https://(?:www\.)?youtube\.com/(?:shorts|embed)/(?P<id>[\w-]{11})",
+        ],
+        # The privacy-enhanced player sets no cookies until the video plays.
+        "player": "https://www.youtube-nocookie.com/embed/{id}",
+    },
+    {
+        "name": "Vimeo",
+        "patterns": [
+            r"https://(?:www\.)?vimeo\.com/(?P<id>\d{1,12})",
+            r"https://player\.vimeo\.com/video/(?P<id>\d{1,12})",
+        ],
+        "player": "https://player.vimeo.com/video/{id}?dnt=1",
+    },
+]
+if media_player_host := os.environ.get("NEWSROOM_MEDIA_PLAYER_HOST"):
+    NEWSROOM_EMBED_PROVIDERS.append(
+        {
+            "name": os.environ.get("NEWSROOM_MEDIA_PLAYER_NAME", NEWSROOM_SITE_NAME),
+            "patterns": [rf"https://{re.escape(media_player_host)}/v/(?P<id>[\w-]{{1,64}})"],
+            "player": f"https://{media_player_host}/embed/{{id}}",
+        }
+    )
+
+
+def embed_player_origins(providers):
+    """Return the origins the embed providers' players load from, for the CSP's frame-src."""
+    return list(dict.fromkeys(f"{urlsplit(p['player']).scheme}://{urlsplit(p['player']).netloc}" for p in providers))
+
+
+SECURE_CSP["frame-src"] = embed_player_origins(NEWSROOM_EMBED_PROVIDERS)
+
+# The story body editor's own blocks (photos, galleries, embeds, pull quotes, fact boxes):
+# one ES module, no build step. articles/html.py sanitises what they produce.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [lazy(static, str)("articles/body-editor.js")],
+        "extensions": {
+            name: "articles.html.body_block_allowlist"
+            for name in ("BodyPhoto", "BodyGallery", "BodyEmbed", "PullQuote", "Attribution", "FactBox")
+        },
+    }
+]
+
 # What partners may do with the stories, stated in every ninjs item (usageTerms).
 NEWSROOM_USAGE_TERMS = os.environ.get(
     "NEWSROOM_USAGE_TERMS", "All rights reserved. Republication needs the publisher's written permission."

@@ -132,6 +132,16 @@ class TestSnippets:
         assert search("hiddenword") == []
         assert len(search("bold link")) == 1
 
+    def test_captions_and_embed_titles_in_the_body_are_indexed(self, make_article):
+        make_article(
+            body='<p>Text.</p><figure data-photo="7" data-caption="A heron at dawn"></figure>'
+            '<figure data-embed="https://youtu.be/dQw4w9WgXcQ" data-title="The zeppelin lands"></figure>'
+        )
+
+        assert len(search("heron")) == 1
+        assert len(search("zeppelin")) == 1
+        assert search("youtu") == []
+
     def test_article_without_body_falls_back_to_standfirst(self, client, make_article):
         make_article(headline="Zeppelin spotted", standfirst="Seen from the pier.", body="")
 
