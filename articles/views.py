@@ -76,7 +76,10 @@ class PreviewMixin:
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            preview_state=workflow.describe_state(self.object), is_public=self.object.is_published(), **kwargs
+            preview_state=workflow.describe_state(self.object),
+            is_public=self.object.is_published(),
+            body=Body(self.object.body).for_readers(),
+            **kwargs,
         )
 
     def render_to_response(self, context, **response_kwargs):

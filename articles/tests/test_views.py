@@ -70,10 +70,17 @@ class TestPreview:
         assert reverse("admin:login") in response.url
 
     def test_staff_with_view_permission_see_draft(self, client, make_article, superuser_client):
-        article = make_article(headline="Not yet", status=Article.Status.DRAFT, published_at=None)
+        article = make_article(
+            headline="Not yet",
+            body="<p>The draft's <em>own</em> words.</p>",
+            status=Article.Status.DRAFT,
+            published_at=None,
+        )
         response = superuser_client.get(reverse("articles:preview", args=[article.pk]))
         assert response.status_code == 200
-        assert "Readers cannot see it yet" in response.content.decode()
+        html = response.content.decode()
+        assert "Readers cannot see it yet" in html
+        assert "The draft's <em>own</em> words." in html
 
     def test_staff_without_permission_get_403(self, client, make_article, make_user):
         client.force_login(make_user())
@@ -109,7 +116,12 @@ class TestSharedPreview:
     def link(self, make_article, editor):
         from articles.models import PreviewLink
 
-        article = make_article(headline="Under legal review", status=Article.Status.REVIEW, published_at=None)
+        article = make_article(
+            headline="Under legal review",
+            body="<p>Claims to check.</p>",
+            status=Article.Status.REVIEW,
+            published_at=None,
+        )
         return PreviewLink.objects.create(article=article, label="Legal", created_by=editor)
 
     def test_anyone_with_the_link_reads_the_draft(self, client, link):
@@ -117,6 +129,7 @@ class TestSharedPreview:
         assert response.status_code == 200
         html = response.content.decode()
         assert "Under legal review" in html
+        assert "Claims to check." in html
         assert "Preview shared with Legal" in html
         assert response["X-Robots-Tag"] == "noindex, nofollow"
         assert response["Referrer-Policy"] == "no-referrer"
