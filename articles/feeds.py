@@ -13,10 +13,12 @@ from taggit.models import Tag
 
 from authors.models import Author
 
+from .body import Body
 from .models import Article, Section
 
 FEED_LENGTH = 20
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+RSS_CONTENT = "http://purl.org/rss/1.0/modules/content/"
 
 
 class WrittenWhole:
@@ -37,22 +39,26 @@ class RssFeed(WrittenWhole, Rss201rev2Feed):
 
 
 class NewsRssFeed(RssFeed):
-    """RSS 2.0 naming every author of a story, one dc:creator each."""
+    """RSS 2.0 naming every author of a story, one dc:creator each, with the story's text as content:encoded."""
 
     def rss_attributes(self):
-        return super().rss_attributes() | {"xmlns:dc": DUBLIN_CORE}
+        return super().rss_attributes() | {"xmlns:dc": DUBLIN_CORE, "xmlns:content": RSS_CONTENT}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         for name, _url in item["authors"]:
             handler.addQuickElement("dc:creator", name)
+        if item["content"]:
+            handler.addQuickElement("content:encoded", item["content"])
 
 
 class NewsAtomFeed(WrittenWhole, Atom1Feed):
-    """Atom naming every author of a story, each with a link to their page."""
+    """Atom naming every author of a story, each with a link to their page, with the story's text as content."""
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        if item["content"]:
+            handler.addQuickElement("content", item["content"], {"type": "html"})
         for name, url in item["authors"]:
             handler.startElement("author", {})
             handler.addQuickElement("name", name)
@@ -86,7 +92,13 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published().newest_first()
 
     def items(self, obj):
-        return self.articles(obj).for_listing().prefetch_related("tags")[:FEED_LENGTH]
+        articles = list(
+            self.articles(obj).for_listing().defer(None).defer("search_vector").prefetch_related("tags")[:FEED_LENGTH]
+        )
+        # The photos in all the stories' bodies come in one query.
+        for article, body in zip(articles, Body.many(article.body for article in articles), strict=True):
+            article.feed_body = body
+        return articles
 
     def item_title(self, article):
         return article.headline
@@ -113,13 +125,18 @@ class LatestArticlesFeed(Feed):
         return [Enclosure(image.url, "0", image.content_type or "application/octet-stream")]
 
     def item_extra_kwargs(self, article):
-        return {"authors": [(byline.author.name, byline.author.get_absolute_url()) for byline in article.bylines.all()]}
+        return {
+            "authors": [(byline.author.name, byline.author.get_absolute_url()) for byline in article.bylines.all()],
+            "content": article.feed_body,
+        }
 
     def get_feed(self, obj, request):
         """Build the feed, then make image and author URLs absolute: Django does so only for links."""
         feed = super().get_feed(obj, request)
         for item in feed.items:
             item["authors"] = [(name, request.build_absolute_uri(url)) for name, url in item["authors"]]
+            # Images in the text as plain <img> with absolute addresses, embeds as links.
+            item["content"] = item["content"].for_feeds(request.build_absolute_uri) if item["content"].html else ""
             for enclosure in item["enclosures"]:
                 enclosure.url = request.build_absolute_uri(enclosure.url)
         return feed

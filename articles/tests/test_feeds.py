@@ -208,3 +208,26 @@ def test_a_feed_is_sent_in_one_piece_not_element_by_element(client, make_article
     chunks = [chunk for chunk in response if chunk]
     assert len(chunks) == 1
     assert feedparser.parse(chunks[0]).version == version
+
+
+@pytest.mark.parametrize("url_name, version", FEED_KINDS)
+def test_entries_carry_the_text_with_absolute_images_and_embeds_as_links(
+    client, make_article, make_photo, url_name, version, django_assert_max_num_queries
+):
+    photo = make_photo(caption="The quay at dawn")
+    video = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    make_article(
+        headline="With pictures",
+        body=f'<p>First words.</p><figure data-photo="{photo.pk}"></figure>'
+        f'<figure data-embed="{video}" data-title="The speech"></figure>',
+    )
+    make_article(headline="Plain", body="<p>Only words.</p>")
+    with django_assert_max_num_queries(6):
+        _response, feed = parse(client, reverse(url_name))
+    texts = {entry.title: entry.content[0].value for entry in feed.entries}
+    assert "<p>Only words.</p>" in texts["Plain"]
+    assert "<p>First words.</p>" in texts["With pictures"]
+    assert f'src="{absolute(photo.largest_rendition().file.url)}"' in texts["With pictures"]
+    assert "The quay at dawn" in texts["With pictures"]
+    assert f'<a href="{video}">The speech</a>' in texts["With pictures"]
+    assert "<iframe" not in texts["With pictures"] and "<script" not in texts["With pictures"]
