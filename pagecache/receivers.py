@@ -1,15 +1,27 @@
 """
-Purge the cached pages whenever something readers see changes.
+Purge the cached pages whenever something readers see changes: only the pages showing a
+story when the change shows only where that story shows, every page otherwise.
+
+- A story edited without moving between lists (same status, dates, section and address)
+  purges the pages that show it (`purge_keys`); so do its approved comments and, by the
+  live blog's key, its live-blog entries.
+- Whatever may change which stories a page lists, or shows on many pages at once,
+  purges every page (`purge`): a story published, scheduled, unpublished, created public,
+  deleted, or saved with a new status, date, section, address, embargo or expiry; its tags,
+  sources or bylines (the topic, organisation and author pages list by them); a
+  correction (the corrections log lists them); sections, authors, organisations, photos,
+  live blogs, the front page's lineups; comments moderated in bulk.
 
 Rows saved raw (a fixture load, such as `manage.py restore`) purge nothing here: a load
 saves thousands of rows one by one, and each purge tells the CDN hooks. Whoever loads
 them purges once at the end, as restore does.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
-from articles.models import Article, ArticleTransition, Byline, Correction, Section
+from articles.models import Article, ArticleTransition, Byline, Correction, Section, TaggedArticle
 from authors.models import Affiliation, Author, AuthorLink, Organisation
 from comments.models import Comment
 from comments.signals import comments_moderated
@@ -18,9 +30,21 @@ from liveblog.models import Entry, LiveBlog
 from photos.models import Photo
 from photos.signals import renditions_changed
 
-from .state import purge
+from .dependencies import (
+    had_public_address,
+    listing_changed,
+    live_blog_key,
+    note_article,
+    note_live_blog,
+    remember_listing,
+    story_key,
+)
+from .state import purge, purge_keys
 
-# Every row of these shows on some reader page, or changes what a page links to.
+post_init.connect(note_article, sender=Article, dispatch_uid="pagecache.note_article")
+post_init.connect(note_live_blog, sender=LiveBlog, dispatch_uid="pagecache.note_live_blog")
+
+# Every row of these shows on some reader page, or changes what a page lists or links to.
 SHOWN_TO_READERS = [
     Section,
     Byline,
@@ -33,7 +57,6 @@ SHOWN_TO_READERS = [
     Lineup,
     Placement,
     LiveBlog,
-    Entry,
 ]
 
 
@@ -47,15 +70,37 @@ for model in SHOWN_TO_READERS:
     post_delete.connect(purge_pages, sender=model, dispatch_uid=f"pagecache.deleted.{model._meta.label}")
 
 
+@receiver(post_save, sender=Tag, dispatch_uid="pagecache.tag_saved")
+def purge_for_tag(sender, instance, created, raw=False, **kwargs):
+    """Purge when a topic is renamed; a new one (tagging a story makes them) shows nowhere until a story carries it."""
+    if not created and not raw:
+        purge()
+
+
+post_delete.connect(purge_pages, sender=Tag, dispatch_uid="pagecache.tag_deleted")
+
+
 # The worker makes a photo's renditions after it is saved; pages show the picture from then.
 renditions_changed.connect(purge_pages, dispatch_uid="pagecache.renditions_changed")
 
 
 @receiver(post_save, sender=Article, dispatch_uid="pagecache.article_saved")
-def purge_for_article(sender, instance, raw=False, **kwargs):
-    """Purge when a published (or scheduled) story is saved; drafts show nowhere."""
-    if not raw and instance.has_public_address():
-        purge()
+def purge_for_article(sender, instance, created, raw=False, **kwargs):
+    """
+    Purge the pages showing a published (or scheduled) story edited in place; every page
+    when a save makes a story public, or moves it between lists. Drafts show nowhere.
+    """
+    if raw:
+        return
+    if created:
+        if instance.has_public_address():
+            purge()
+    elif listing_changed(instance):
+        if instance.has_public_address() or had_public_address(instance):
+            purge()
+    elif instance.has_public_address():
+        purge_keys(story_key(instance.pk))
+    remember_listing(instance)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="pagecache.article_deleted")
@@ -70,14 +115,42 @@ def purge_for_transition(sender, instance, created, raw=False, **kwargs):
         purge()
 
 
-@receiver(post_save, sender=Comment, dispatch_uid="pagecache.comment_saved")
-def purge_for_comment(sender, instance, raw=False, **kwargs):
-    """Purge when an approved comment is saved; pending ones show nowhere."""
-    if not raw and instance.status == Comment.Status.APPROVED:
+@receiver(m2m_changed, sender=TaggedArticle, dispatch_uid="pagecache.tags_changed")
+@receiver(m2m_changed, sender=Article.sources.through, dispatch_uid="pagecache.sources_changed")
+@receiver(m2m_changed, sender=Byline, dispatch_uid="pagecache.authors_changed")
+def purge_for_listing_links(sender, instance, action, pk_set, **kwargs):
+    """Purge when a public story's tags, sources or authors change: topic, organisation and author pages list by them."""
+    changed = action in {"post_add", "post_remove"} and pk_set or action == "post_clear"
+    if changed and (not isinstance(instance, Article) or instance.has_public_address()):
         purge()
 
 
+@receiver(post_save, sender=Entry, dispatch_uid="pagecache.entry_saved")
+@receiver(post_delete, sender=Entry, dispatch_uid="pagecache.entry_deleted")
+def purge_for_entry(sender, instance, raw=False, **kwargs):
+    """Purge the pages showing an entry's live blog: its page, its polling answers and its feed."""
+    if not raw:
+        purge_keys(live_blog_key(instance.live_blog_id))
+
+
+@receiver(post_save, sender=Comment, dispatch_uid="pagecache.comment_saved")
+def purge_for_comment(sender, instance, created, raw=False, **kwargs):
+    """
+    Purge the pages showing a story when a comment on it is changed (it may have been
+    shown, or be shown now) or is posted approved; a new pending comment shows nowhere.
+    """
+    if not raw and (not created or instance.status == Comment.Status.APPROVED):
+        purge_keys(story_key(instance.article_id))
+
+
 @receiver(post_delete, sender=Comment, dispatch_uid="pagecache.comment_deleted")
+def purge_for_deleted_comment(sender, instance, **kwargs):
+    if instance.status == Comment.Status.APPROVED:
+        purge_keys(story_key(instance.article_id))
+
+
 @receiver(comments_moderated, dispatch_uid="pagecache.comments_moderated")
 def purge_for_moderation(sender, **kwargs):
+    # The comments' stories cannot be told reliably once their status has changed (the
+    # queryset may have selected them by it), and moderators decide on many at once.
     purge()
