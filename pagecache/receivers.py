@@ -91,6 +91,8 @@ def purge_for_article(sender, instance, created, raw=False, **kwargs):
     when a save makes a story public, or moves it between lists. Drafts show nowhere.
     """
     if raw:
+        # The fixture load sets its many-to-many fields next, with no `raw` to tell.
+        instance._pagecache_raw = True
         return
     if created:
         if instance.has_public_address():
@@ -121,7 +123,9 @@ def purge_for_transition(sender, instance, created, raw=False, **kwargs):
 def purge_for_listing_links(sender, instance, action, pk_set, **kwargs):
     """Purge when a public story's tags, sources or authors change: topic, organisation and author pages list by them."""
     changed = action in {"post_add", "post_remove"} and pk_set or action == "post_clear"
-    if changed and (not isinstance(instance, Article) or instance.has_public_address()):
+    if not changed or getattr(instance, "_pagecache_raw", False):
+        return
+    if not isinstance(instance, Article) or instance.has_public_address():
         purge()
 
 
