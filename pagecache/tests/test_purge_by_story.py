@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, RelatedStory
+from articles.tests.forms import change_form_data
 from comments.models import Comment
 from liveblog.models import Entry, LiveBlog
 from pagecache import state
@@ -82,6 +83,42 @@ class TestEditingAPublishedStory:
 
         assert get(client, one.get_absolute_url()).query_count > 0
         assert get(client, one.get_absolute_url()).query_count == 0
+
+    def test_purges_the_pages_whose_rails_show_it(self, client, committed, make_article, make_author):
+        author = make_author(name="Mridha Shihab Mahmud")
+        one = make_article(headline="Kim leaves Russia", authors=[author])
+        other = make_article(headline="Kim arrives in Russia", authors=[author])
+        RelatedStory.objects.create(article=other, story=one, position=0)
+        author_page = reverse("authors:detail", args=[author.slug])
+        assert "Kim leaves Russia" in client.get(other.get_absolute_url()).content.decode()
+        assert "Kim leaves Russia" in client.get(author_page).content.decode()
+
+        committed(edit_headline(one, "Kim leaves Russia by armoured train"))
+
+        assert "by armoured train" in client.get(other.get_absolute_url()).content.decode()
+        assert "by armoured train" in client.get(author_page).content.decode()
+
+    def test_saving_it_through_the_admin_purges_only_its_pages(
+        self, client, stories, editor, django_capture_on_commit_callbacks
+    ):
+        """As editors do all day: the change form sent back as it stands, with a new body."""
+        one, other = stories
+        client.get(other.get_absolute_url())
+        heard = []
+        pages_purged.connect(lambda sender, **kwargs: heard.append(kwargs["keys"]), weak=False, dispatch_uid="keys")
+        staff = Client()
+        staff.force_login(editor)
+        data = change_form_data(one, body="<p>The train left on Monday.</p>")
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                response = staff.post(reverse("admin:articles_article_change", args=[one.pk]), data)
+        finally:
+            pages_purged.disconnect(dispatch_uid="keys")
+
+        assert response.status_code == 302
+        assert set(heard) == {(f"story-{one.pk}", "newsroom-stories")}
+        assert get(client, other.get_absolute_url()).query_count == 0
+        assert "left on Monday" in client.get(one.get_absolute_url()).content.decode()
 
     def test_the_cdn_hooks_hear_which_keys(self, client, committed, stories):
         one, _other = stories
