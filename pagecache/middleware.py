@@ -3,7 +3,7 @@ from django.utils.cache import get_max_age, has_vary_header, patch_cache_control
 
 from newsroom.cache import get_quietly, set_quietly
 
-from .dependencies import EVERY_STORY_VIEWS, collecting
+from .dependencies import EVERY_STORY_VIEWS, collecting, page_keys_of
 from .state import EVERY_PAGE, EVERY_STORY, current_generation, last_purge_number, versions_at_fill, versions_unchanged
 
 # Cookies that mean the page may differ for this visitor: a login, or a message such as
@@ -92,6 +92,10 @@ class PageCacheMiddleware:
 def page_keys(request, found):
     """Return the sorted keys the page built for `request` depends on, given those `found` while it was built."""
     match = request.resolver_match
-    if len(found) > MAX_KEYS or (match is not None and match.view_name in EVERY_STORY_VIEWS):
+    if match is not None:
+        if match.view_name in EVERY_STORY_VIEWS:
+            return (EVERY_STORY,)
+        found = page_keys_of(match.func, found)
+    if len(found) > MAX_KEYS:
         return (EVERY_STORY,)
     return tuple(sorted(found))

@@ -30,19 +30,10 @@ from liveblog.models import Entry, LiveBlog
 from photos.models import Photo
 from photos.signals import renditions_changed
 
-from .dependencies import (
-    had_public_address,
-    listing_changed,
-    live_blog_key,
-    note_article,
-    note_live_blog,
-    remember_listing,
-    story_key,
-)
+from .dependencies import Change, change_of, note_article, remember, story_key, whole_story_key
 from .state import purge, purge_keys
 
 post_init.connect(note_article, sender=Article, dispatch_uid="pagecache.note_article")
-post_init.connect(note_live_blog, sender=LiveBlog, dispatch_uid="pagecache.note_live_blog")
 
 # Every row of these shows on some reader page, or changes what a page lists or links to.
 SHOWN_TO_READERS = [
@@ -87,22 +78,25 @@ renditions_changed.connect(purge_pages, dispatch_uid="pagecache.renditions_chang
 @receiver(post_save, sender=Article, dispatch_uid="pagecache.article_saved")
 def purge_for_article(sender, instance, created, raw=False, **kwargs):
     """
-    Purge the pages showing a published (or scheduled) story edited in place; every page
-    when a save makes a story public, or moves it between lists. Drafts show nowhere.
+    Purge the pages a saved story changes: every page when it is created public or moves
+    between lists; the pages listing it when what cards show changes; else the pages
+    showing it whole. Drafts show nowhere.
     """
     if raw:
         # The fixture load sets its many-to-many fields next, with no `raw` to tell.
         instance._pagecache_raw = True
         return
     if created:
-        if instance.has_public_address():
-            purge()
-    elif listing_changed(instance):
-        if instance.has_public_address() or had_public_address(instance):
-            purge()
-    elif instance.has_public_address():
+        change = Change.EVERY_PAGE if instance.has_public_address() else Change.NOTHING
+    else:
+        change = change_of(instance)
+    if change is Change.EVERY_PAGE:
+        purge()
+    elif change is Change.LISTS:
         purge_keys(story_key(instance.pk))
-    remember_listing(instance)
+    elif change is Change.WHOLE_STORY:
+        purge_keys(whole_story_key(instance.pk))
+    remember(instance)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="pagecache.article_deleted")
@@ -132,9 +126,10 @@ def purge_for_listing_links(sender, instance, action, pk_set, **kwargs):
 @receiver(post_save, sender=Entry, dispatch_uid="pagecache.entry_saved")
 @receiver(post_delete, sender=Entry, dispatch_uid="pagecache.entry_deleted")
 def purge_for_entry(sender, instance, raw=False, **kwargs):
-    """Purge the pages showing an entry's live blog: its page, its polling answers and its feed."""
+    """Purge the pages showing an entry's story whole: its page, its polling answers and its feed."""
     if not raw:
-        purge_keys(live_blog_key(instance.live_blog_id))
+        # The live blog is at hand where entries are posted; one small query where it is not.
+        purge_keys(whole_story_key(instance.live_blog.article_id))
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="pagecache.comment_saved")
@@ -144,13 +139,13 @@ def purge_for_comment(sender, instance, created, raw=False, **kwargs):
     shown, or be shown now) or is posted approved; a new pending comment shows nowhere.
     """
     if not raw and (not created or instance.status == Comment.Status.APPROVED):
-        purge_keys(story_key(instance.article_id))
+        purge_keys(whole_story_key(instance.article_id))
 
 
 @receiver(post_delete, sender=Comment, dispatch_uid="pagecache.comment_deleted")
 def purge_for_deleted_comment(sender, instance, **kwargs):
     if instance.status == Comment.Status.APPROVED:
-        purge_keys(story_key(instance.article_id))
+        purge_keys(whole_story_key(instance.article_id))
 
 
 @receiver(comments_moderated, dispatch_uid="pagecache.comments_moderated")

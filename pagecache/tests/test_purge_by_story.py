@@ -116,9 +116,26 @@ class TestEditingAPublishedStory:
             pages_purged.disconnect(dispatch_uid="keys")
 
         assert response.status_code == 302
-        assert set(heard) == {(f"story-{one.pk}", "newsroom-stories")}
+        assert set(heard) == {(f"story-{one.pk}-full", "newsroom-stories")}
         assert get(client, other.get_absolute_url()).query_count == 0
         assert "left on Monday" in client.get(one.get_absolute_url()).content.decode()
+
+    def test_a_body_edit_purges_its_page_and_feeds_but_not_the_lists(self, client, committed, stories):
+        one, _other = stories
+        pages = pages_listing(one)
+        for url in pages.values():
+            client.get(url)
+
+        def edit():
+            one.body = "<p>The train left on Monday.</p>"
+            one.save()
+
+        committed(edit)
+
+        assert "left on Monday" in client.get(pages["story"]).content.decode()
+        assert get(client, pages["feed"]).query_count > 0  # Each item says when it was updated.
+        for name in ("home", "latest", "section", "tag"):
+            assert get(client, pages[name]).query_count == 0, name
 
     def test_the_cdn_hooks_hear_which_keys(self, client, committed, stories):
         one, _other = stories
