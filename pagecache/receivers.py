@@ -3,8 +3,10 @@ Purge the cached pages whenever something readers see changes: only the pages sh
 story when the change shows only where that story shows, every page otherwise.
 
 - A story edited without moving between lists (same status, dates, section and address)
-  purges the pages that show it (`purge_keys`); so do its approved comments and, by the
-  live blog's key, its live-blog entries.
+  purges the pages that show it (`purge_keys`): all of them when its headline, standfirst
+  or photo changes, else only those that show it whole (its own page, feeds, the API's
+  story, its live blog's polling and feed). Its comments and live-blog entries purge the
+  latter too.
 - Whatever may change which stories a page lists, or shows on many pages at once,
   purges every page (`purge`): a story published, scheduled, unpublished, created public,
   deleted, or saved with a new status, date, section, address, embargo or expiry; its tags,
