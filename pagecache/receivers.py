@@ -129,9 +129,16 @@ def purge_for_listing_links(sender, instance, action, pk_set, **kwargs):
 @receiver(post_delete, sender=Entry, dispatch_uid="pagecache.entry_deleted")
 def purge_for_entry(sender, instance, raw=False, **kwargs):
     """Purge the pages showing an entry's story whole: its page, its polling answers and its feed."""
-    if not raw:
-        # The live blog is at hand where entries are posted; one small query where it is not.
-        purge_keys(whole_story_key(instance.live_blog.article_id))
+    if raw:
+        return
+    # The live blog is at hand where entries are posted; one small query where it is not.
+    if Entry.live_blog.is_cached(instance):
+        article_id = instance.live_blog.article_id
+    else:
+        article_id = LiveBlog.objects.filter(pk=instance.live_blog_id).values_list("article_id", flat=True).first()
+    if article_id is None:  # Deleted with its live blog, whose own deletion purges every page.
+        return
+    purge_keys(whole_story_key(article_id))
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="pagecache.comment_saved")

@@ -247,6 +247,17 @@ class TestOtherChanges:
         assert get(client, other.get_absolute_url()).query_count == 0
 
 
+    def test_deleting_a_live_blog_story_purges_every_page(self, client, committed, stories):
+        one, other = stories
+        live_blog = LiveBlog.objects.create(article=one)
+        Entry.objects.create(live_blog=live_blog, text="<p>The train crossed the border.</p>")
+        client.get(other.get_absolute_url())
+
+        committed(Article.objects.get(pk=one.pk).delete)
+
+        assert get(client, other.get_absolute_url()).query_count > 0
+
+
 class TestVersions:
     def test_an_evicted_version_makes_the_page_stale_not_fresh(self, client, committed, stories, cache_backend):
         one, _other = stories
