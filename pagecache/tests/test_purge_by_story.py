@@ -246,7 +246,6 @@ class TestOtherChanges:
         assert "crossed the border" in client.get(entries).content.decode()
         assert get(client, other.get_absolute_url()).query_count == 0
 
-
     def test_deleting_a_live_blog_story_purges_every_page(self, client, committed, stories):
         one, other = stories
         live_blog = LiveBlog.objects.create(article=one)
