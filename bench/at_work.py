@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -203,6 +204,26 @@ def autosave(base, password, pk, stop, outcome):
         stop.wait(AUTOSAVE_INTERVAL)
 
 
+def warm(base, paths):
+    """
+    Ask for each of `paths` once before the run, as the readers of a site already up
+    have: the run measures a newsroom at work, not one starting with an empty page cache
+    (in which the editors could not even sign in). With the default local-memory cache,
+    only the worker that answered keeps each page; set REDIS_URL for one shared cache.
+    """
+    print(f"== Warming the page cache: {len(paths)} addresses once", flush=True)
+
+    def fetch(path):
+        try:
+            with urllib.request.urlopen(base + path, timeout=120) as response:
+                response.read()
+        except OSError:
+            pass  # Counted, if it lasts, by the run itself.
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(fetch, paths))
+
+
 def readers_script(paths):
     """Return a wrk script that asks for a random one of `paths` each time (the long tail, not one page)."""
     listed = ",".join(json.dumps(path) for path in paths)
@@ -257,6 +278,7 @@ def main():
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.3)
+        warm(base, plan["paths"])
         run = secrets.token_hex(3)
         stop = threading.Event()
         editors = [{"saves": [], "run": run} for _ in plan["editing"]]
@@ -335,7 +357,8 @@ def summarise(wrk, editors, reporter, readers, duration, database_url):
     met = {
         "reader_p99_ms": (figures["reader_p99_ms"] or 0) <= TARGETS["reader_p99_ms"],
         "reader_errors": figures["reader_errors"] == 0,
-        "editor_p99_ms": (figures["editor_p99_ms"] or 0) <= TARGETS["editor_p99_ms"],
+        # No save at all (the editors could not sign in) is no result.
+        "editor_p99_ms": bool(save_ms) and figures["editor_p99_ms"] <= TARGETS["editor_p99_ms"],
         "failed_saves": figures["failed_saves"] == 0 and figures["failed_autosaves"] == 0,
         "lost_saves": figures["lost_saves"] == 0,
     }

@@ -3,12 +3,16 @@ from django.utils.cache import get_max_age, has_vary_header, patch_cache_control
 
 from newsroom.cache import get_quietly, set_quietly
 
-from .state import current_generation
+from .dependencies import EVERY_STORY_VIEWS, collecting, page_keys_of
+from .state import EVERY_PAGE, EVERY_STORY, current_generation, last_purge_number, versions_at_fill, versions_unchanged
 
 # Cookies that mean the page may differ for this visitor: a login, or a message such as
 # "Thanks for your comment" waiting to be shown.
 PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
+# A page that shows more stories than this (a sitemap) depends on every story instead:
+# its Surrogate-Key header stays short, and serving it checks one version, not thousands.
+MAX_KEYS = 100
 
 
 def is_anonymous_read(request):
@@ -32,7 +36,8 @@ class PageCacheMiddleware:
     """
     Serve anonymous readers whole pages from the cache, and tell browsers and CDNs how
     long they may keep them. Staff, previews and anything personal are never cached:
-    such responses are marked private instead. See pagecache.state for when pages go.
+    such responses are marked private instead. See pagecache.state for when pages go,
+    and pagecache.dependencies for how a page's stories are found.
     """
 
     def __init__(self, get_response):
@@ -46,11 +51,17 @@ class PageCacheMiddleware:
             return self.private(self.get_response(request))
         generation = current_generation()
         key = generation.key_for(request)
-        if (response := get_quietly(key)) is not None:
-            return response
-        response = self.get_response(request)
+        if (kept := get_quietly(key)) is not None:
+            response, keys, versions = kept
+            if versions_unchanged(keys, versions):
+                return response
+        # Read before the page reads the database, so that a purge while it is built is seen.
+        read_after = last_purge_number()
+        with collecting() as found:
+            response = self.get_response(request)
         if not is_shareable(response):
             return self.private(response)
+        keys = page_keys(request, found)
         seconds = generation.seconds_left(limit)
         # A view that asks for less (a live blog's polling answer: a few seconds) gets less.
         asked = get_max_age(response)
@@ -62,11 +73,13 @@ class PageCacheMiddleware:
             s_maxage=seconds,
             stale_while_revalidate=settings.NEWSROOM_STALE_SECONDS,
         )
-        # Lets a CDN that understands surrogate keys purge our pages, and only them, at once.
-        response["Surrogate-Key"] = "newsroom-pages"
+        # Lets a CDN that understands surrogate keys purge our pages, all of them or those
+        # showing a story, as pagecache.signals.pages_purged says.
+        response["Surrogate-Key"] = " ".join((EVERY_PAGE, *keys))
         # Hashed once here rather than by ConditionalGetMiddleware on every hit.
         set_response_etag(response)
-        set_quietly(key, response, seconds)
+        if (versions := versions_at_fill(keys, read_after)) is not None:
+            set_quietly(key, (response, keys, versions), seconds)
         return response
 
     @staticmethod
@@ -74,3 +87,15 @@ class PageCacheMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True)
         return response
+
+
+def page_keys(request, found):
+    """Return the sorted keys the page built for `request` depends on, given those `found` while it was built."""
+    match = request.resolver_match
+    if match is not None:
+        if match.view_name in EVERY_STORY_VIEWS:
+            return (EVERY_STORY,)
+        found = page_keys_of(match.func, found)
+    if len(found) > MAX_KEYS:
+        return (EVERY_STORY,)
+    return tuple(sorted(found))

@@ -1,28 +1,54 @@
 """
-Which generation of cached pages is current, and until when.
+Which cached pages are still good: the current generation, and the versions of the keys
+(stories) each page depends on.
 
-Every cached page's key carries the current generation. Purging starts a new one, so
-every page is built afresh once; the old entries simply expire. A generation also
+Every cached page's key carries the current generation. A full purge starts a new one,
+so every page is built afresh once; the old entries simply expire. A generation also
 knows the next moment at which readers' view changes by itself (a scheduled story
-appears, an embargo lifts, a story expires, a scheduled front page takes effect): no entry outlives that moment, and the
-first request after it starts a new generation. No job has to run at those times.
+appears, an embargo lifts, a story expires, a scheduled front page takes effect): no
+entry outlives that moment, and the first request after it starts a new generation. No
+job has to run at those times.
+
+Within a generation, a page is kept with the versions, at the time it was built, of the
+keys it depends on ("story-12": see pagecache.dependencies). Purging a key gives it a new
+version, so the pages that showed that story are built again and all others stay. A
+version is the number of the purge that set it, from a counter that only grows; a key
+missing from the cache (never purged, or evicted) is given the counter's value when a
+page is built, and a key missing when a page is served means the page is stale. So a
+lost version can make a page stale but never make a stale page look fresh, and a page
+whose story was purged while it was being built (a version above the counter read before
+building) is served but not kept.
 """
 
 import hashlib
+import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
 from frontpage.models import Lineup
-from newsroom.cache import delete_quietly, get_quietly, set_quietly
+from newsroom.cache import UNAVAILABLE, delete_quietly, get_quietly, set_quietly
 
 from .signals import pages_purged
 
+logger = logging.getLogger(__name__)
+
 STATE_KEY = "pagecache:generation"
+PURGE_COUNTER_KEY = "pagecache:purges"
+# Versions outlive any page that was kept with them (NEWSROOM_PAGE_CACHE_SECONDS); one
+# that expires only makes the pages that depend on it stale.
+VERSION_SECONDS = 24 * 60 * 60
+
+# The surrogate key of every cached page (a full purge), and of the pages that depend on
+# every story (see pagecache.dependencies.EVERY_STORY_VIEWS), which any story's purge purges.
+EVERY_PAGE = "newsroom-pages"
+EVERY_STORY = "newsroom-stories"
 
 
 @dataclass(frozen=True)
@@ -43,7 +69,7 @@ class Generation:
     def key_for(self, request):
         """Return the cache key of the page `request` asks for, in this generation."""
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f"pagecache:{self.token}:{hashlib.sha256(address.encode()).hexdigest()}"
+        return f"pagecache:page:{self.token}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def current_generation():
@@ -63,4 +89,92 @@ def purge():
 
 def _purge_now():
     delete_quietly(STATE_KEY)
-    pages_purged.send(sender=Generation)
+    pages_purged.send(sender=Generation, keys=(EVERY_PAGE,))
+
+
+def purge_keys(*keys):
+    """
+    Throw away the cached pages that depend on any of `keys` (such as "story-12"), and
+    those that depend on every story, once the current transaction commits; tell the CDN hooks.
+    """
+    keys = (*keys, EVERY_STORY)
+    transaction.on_commit(lambda: _purge_keys_now(keys))
+
+
+def _purge_keys_now(keys):
+    try:
+        number = _next_purge_number()
+        cache.set_many({version_key(key): number for key in keys}, VERSION_SECONDS)
+    except UNAVAILABLE:
+        logger.warning("The cache could not be written; going on without it.", exc_info=True)
+    pages_purged.send(sender=Generation, keys=keys)
+
+
+def version_key(key):
+    return f"pagecache:version:{key}"
+
+
+def _counter_start():
+    # Microseconds of the clock: a counter lost (evicted, or the cache restarted) starts
+    # again above every number it gave, as long as there was less than one purge a microsecond.
+    return time.time_ns() // 1000
+
+
+def _next_purge_number():
+    try:
+        return cache.incr(PURGE_COUNTER_KEY)
+    except ValueError:  # Missing: never started, or lost.
+        cache.add(PURGE_COUNTER_KEY, _counter_start(), timeout=None)
+        return cache.incr(PURGE_COUNTER_KEY)
+
+
+def last_purge_number():
+    """Return the number of the latest purge of some keys, starting the counter if need be; None if the cache is away."""
+    try:
+        number = cache.get(PURGE_COUNTER_KEY)
+        if number is None:
+            cache.add(PURGE_COUNTER_KEY, _counter_start(), timeout=None)
+            number = cache.get(PURGE_COUNTER_KEY)
+    except UNAVAILABLE:
+        logger.warning("The cache could not be read; going on without it.", exc_info=True)
+        return None
+    return number
+
+
+def versions_at_fill(keys, read_after):
+    """
+    Return the versions of `keys` for a page built from what the database held after
+    purge number `read_after`, giving a version to those that have none; return None if
+    one of them was purged while the page was built (or the cache is away): the page
+    must not be kept.
+    """
+    if read_after is None:
+        return None
+    names = [version_key(key) for key in keys]
+    try:
+        found = cache.get_many(names)
+        missing = [name for name in names if name not in found]
+        if missing:
+            for name in missing:
+                # Add, not set: a purge that got there first keeps its newer number.
+                cache.add(name, read_after, VERSION_SECONDS)
+            found |= cache.get_many(missing)
+    except UNAVAILABLE:
+        logger.warning("The cache could not be read; going on without it.", exc_info=True)
+        return None
+    if len(found) < len(names) or any(number > read_after for number in found.values()):
+        return None
+    return tuple(found[name] for name in names)
+
+
+def versions_unchanged(keys, versions):
+    """Tell whether `keys` still have the `versions` a page was kept with; a missing one has changed."""
+    if not keys:
+        return True
+    names = [version_key(key) for key in keys]
+    try:
+        found = cache.get_many(names)
+    except UNAVAILABLE:
+        logger.warning("The cache could not be read; going on without it.", exc_info=True)
+        return False
+    return tuple(found.get(name) for name in names) == versions

@@ -51,7 +51,8 @@ class TestServing:
             "stale-while-revalidate=60",
         }
         assert response["ETag"]
-        assert response["Surrogate-Key"] == "newsroom-pages"
+        # Every page, then the stories it shows: a CDN purges one story's pages by its key.
+        assert response["Surrogate-Key"].split() == ["newsroom-pages", f"story-{story.pk}", f"story-{story.pk}-full"]
 
     @pytest.mark.parametrize("page", ["home", "article", "feed", "search"])
     def test_reader_pages_set_no_cookie_and_do_not_vary_on_cookies(self, client, story, page):
