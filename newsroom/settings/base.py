@@ -292,7 +292,10 @@ def cache_from_environment():
     """Return the cache: Redis at REDIS_URL when set, else local memory; say clearly what is wrong."""
     url = os.environ.get("REDIS_URL", "")
     if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Django's default of 300 entries is fewer than a site's pages and the page cache's
+        # version keys: pages would push each other out as soon as they were kept. 3,000
+        # pages of 30 KB is 90 MB a worker at most; beyond that, or to share, use Redis.
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 3000}}
     parts = urlsplit(url)
     if parts.scheme not in {"redis", "rediss", "unix"} or not (parts.hostname or parts.path):
         raise ImproperlyConfigured(
