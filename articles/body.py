@@ -69,6 +69,22 @@ def load_photos(ids):
     return {photo.pk: photo for photo in photos}
 
 
+def link_photos(links, html, **owner):
+    """
+    Make the rows of `links` (the manager of a model naming a photo and, by `owner`, what
+    shows it) record exactly the library photos `html` shows: what the photo admin reads
+    to say where a photo is used, and what keeps a photo in use from being deleted.
+    """
+    wanted = set(photo_ids(html))
+    current = set(links.filter(**owner).values_list("photo_id", flat=True))
+    if gone := current - wanted:
+        links.filter(photo_id__in=gone, **owner).delete()
+    if added := wanted - current:
+        # Ids of photos not in the library (a body pasted from elsewhere) are left out.
+        existing = Photo._base_manager.using(links.db).filter(pk__in=added).values_list("pk", flat=True)
+        links.bulk_create([links.model(photo_id=pk, **owner) for pk in existing])
+
+
 class Body:
     """A stored body and the library photos it shows, loaded on first use."""
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import workflow
-from articles.body import Body
+from articles.body import Body, link_photos
 from articles.html import html_to_text, sanitise_html
 from articles.models.locking import next_version
 
@@ -158,6 +158,7 @@ class Entry(models.Model):
             with transaction.atomic(using=using):
                 super().save(*args, **kwargs)
                 EntryRevision.record(self, saved_by)
+                link_photos(EntryPhoto.objects.using(using), self.text, entry=self)
             return
         with next_version(self, using, EntryConflict):
             # An edit a minute or more after posting is a correction readers are told about.
@@ -165,6 +166,26 @@ class Entry(models.Model):
                 self.edited_at = timezone.now()
             super().save(*args, **kwargs)
             EntryRevision.record(self, saved_by)
+            link_photos(EntryPhoto.objects.using(using), self.text, entry=self)
+
+
+class EntryPhoto(models.Model):
+    """
+    A library photo that an entry shows in its text, alone or in a gallery: kept in step
+    by Entry.save(), so that the photo admin lists the live blog where the photo is used
+    and refuses to delete it, as for a story's body.
+    """
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="photo_links")
+    photo = models.ForeignKey("photos.Photo", on_delete=models.PROTECT, related_name="entry_uses")
+
+    class Meta:
+        verbose_name = _("photo in a live blog entry")
+        verbose_name_plural = _("photos in live blog entries")
+        constraints = [models.UniqueConstraint(fields=["photo", "entry"], name="unique_entry_photo")]
+
+    def __str__(self):
+        return _("In an entry of “%(article)s”") % {"article": self.entry.live_blog.article}
 
 
 class EntryRevision(models.Model):

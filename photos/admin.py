@@ -208,11 +208,17 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("used in"))
     def used_in(self, photo):
-        """List the stories showing the photo, at the top or in the body, in one query."""
+        """List the stories showing the photo, at the top, in the body or in a live blog entry, in one query."""
         article_model = Photo._meta.get_field("articles").related_model
+        shown_by = (
+            Q(photo=photo)
+            | Q(pk__in=photo.inline_uses.values("article_id"))
+            | Q(pk__in=photo.live_entries.values("live_blog__article_id"))
+            | Q(pk__in=photo.entry_uses.values("entry__live_blog__article_id"))
+        )
         articles = (
             list(
-                article_model.objects.filter(Q(photo=photo) | Q(pk__in=photo.inline_uses.values("article_id")))
+                article_model.objects.filter(shown_by)
                 .only("headline", "status", "published_at", "created_at")
                 .order_by("-published_at", "-created_at")
             )

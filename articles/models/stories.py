@@ -32,7 +32,7 @@ from taggit.models import Tag
 
 from newsroom.pagination import filter_first, newer_than, older_than
 
-from ..body import photo_ids
+from ..body import link_photos, photo_ids
 from ..html import EDITOR_EXTENSIONS, sanitise_html
 from .fields import login_field
 from .locking import next_version
@@ -676,14 +676,7 @@ class Article(models.Model):
         if known == wanted:
             self._stored_body = self.body
             return
-        links = other_model("InlinePhoto").objects.using(using or self._state.db)
-        current = set(links.filter(article=self).values_list("photo_id", flat=True)) if not created else set()
-        if gone := current - wanted:
-            links.filter(article=self, photo_id__in=gone).delete()
-        if added := wanted - current:
-            photo_model = self._meta.get_field("inline_photos").related_model
-            existing = photo_model._base_manager.using(links.db).filter(pk__in=added).values_list("pk", flat=True)
-            links.bulk_create([links.model(article=self, photo_id=pk) for pk in existing])
+        link_photos(other_model("InlinePhoto").objects.using(using or self._state.db), self.body, article=self)
         self._stored_body = self.body
 
     @property

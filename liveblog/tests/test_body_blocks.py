@@ -3,10 +3,11 @@
 from xml.etree import ElementTree
 
 import pytest
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from liveblog.forms import EntryForm
-from liveblog.models import Entry
+from liveblog.models import Entry, EntryPhoto
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +37,27 @@ def test_an_entry_embedding_from_a_provider_not_allowed_is_refused_with_its_text
     form = EntryForm(data={"text": '<p>Keep.</p><figure data-embed="https://evil.example/v"></figure>'})
     assert not form.is_valid()
     assert "cannot be embedded" in str(form.errors["text"])
+
+
+def test_an_entry_keeps_the_record_of_its_photos_in_step_with_its_text(live_blog, make_photo):
+    first, second = make_photo(), make_photo()
+    entry = Entry.objects.create(live_blog=live_blog, text=f'<figure data-photo="{first.pk}"></figure>')
+    assert set(EntryPhoto.objects.filter(entry=entry).values_list("photo", flat=True)) == {first.pk}
+    entry.text = f'<p>Two now.</p><figure data-gallery="{first.pk} {second.pk} 999999"></figure>'
+    entry.save()
+    assert set(EntryPhoto.objects.filter(entry=entry).values_list("photo", flat=True)) == {first.pk, second.pk}
+    entry.text = "<p>None now.</p>"
+    entry.save()
+    assert not EntryPhoto.objects.filter(entry=entry).exists()
+
+
+def test_a_photo_shown_in_an_entry_is_listed_where_used_and_cannot_be_deleted(admin_client, live_blog, make_photo):
+    photo = make_photo()
+    Entry.objects.create(live_blog=live_blog, text=f'<p>Look.</p><figure data-photo="{photo.pk}"></figure>')
+    with pytest.raises(ProtectedError):
+        photo.delete()
+    html = admin_client.get(reverse("admin:photos_photo_change", args=[photo.pk])).content.decode()
+    assert live_blog.article.headline in html
+    response = admin_client.post(reverse("admin:photos_photo_delete", args=[photo.pk]), {"post": "yes"})
+    assert response.status_code == 200  # The "cannot delete" page, naming what uses it.
+    assert type(photo).objects.filter(pk=photo.pk).exists()
