@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.settings.base import tasks_from_environment
+from tests.processes import run_django
 
 # The settings of `make serve` with NEWSROOM_TASKS_REDIS_URL set, on top of the test settings.
 REDIS_TASK_SETTINGS = """\
@@ -59,24 +60,14 @@ def redis_tasks(redis_url, tmp_path):
     }
 
 
-def run_django(environment, code, stdin):
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        input=stdin,
-        env=environment,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def run_json(environment, code, stdin):
+    """Run `code` in another process (tests.processes) and return the JSON it printed last."""
+    return json.loads(run_django(environment, code, stdin).splitlines()[-1])
 
 
 def test_a_task_runs_on_an_rq_worker_and_a_failure_is_retried_later(redis_tasks, tmp_path):
     succeeds, recovers = str(tmp_path / "succeeds"), str(tmp_path / "recovers")
-    result_ids = run_django(redis_tasks, ENQUEUE, json.dumps([[succeeds, 0], [recovers, 1]]))
+    result_ids = run_json(redis_tasks, ENQUEUE, json.dumps([[succeeds, 0], [recovers, 1]]))
 
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "rqworker", "--with-scheduler", "--job-class", "django_tasks_rq.Job", "default"],
@@ -97,7 +88,7 @@ def test_a_task_runs_on_an_rq_worker_and_a_failure_is_retried_later(redis_tasks,
         output, _ = worker.communicate(timeout=30)
     assert "Successfully completed tests.background_tasks.fail_at_first" in output
 
-    first, retried = run_django(redis_tasks, READ_RESULTS, json.dumps(result_ids))
+    first, retried = run_json(redis_tasks, READ_RESULTS, json.dumps(result_ids))
 
     assert first == {"backend": "RQBackend", "status": "SUCCESSFUL", "return_value": 1, "errors": []}
     assert retried["status"] == "FAILED"  # The first attempt of the second task; its retry then succeeded.

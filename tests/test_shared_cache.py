@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts import throttle as sign_in_throttle
 from comments import throttle as comment_throttle
 from pagecache.state import current_generation
+from tests.processes import run_django
 
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 
@@ -22,17 +23,7 @@ REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 def in_another_process(redis_url, code):
     """Run `code` with Django set up in a separate Python process sharing only the Redis cache."""
     environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env={**environment, "DJANGO_SETTINGS_MODULE": "newsroom.settings.test", "REDIS_URL": redis_url},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return run_django({**environment, "DJANGO_SETTINGS_MODULE": "newsroom.settings.test", "REDIS_URL": redis_url}, code)
 
 
 @pytest.fixture
