@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.utils.cache import get_max_age, has_vary_header, patch_cache_control, set_response_etag
 
-from newsroom.cache import get_quietly, set_quietly
+from newsroom.cache import set_quietly
 
 from .dependencies import EVERY_STORY_VIEWS, collecting, page_keys_of
-from .state import EVERY_PAGE, EVERY_STORY, current_generation, last_purge_number, versions_at_fill, versions_unchanged
+from .state import EVERY_PAGE, EVERY_STORY, KeptPage, look_up, page_key, versions_at_fill
 
 # Cookies that mean the page may differ for this visitor: a login, or a message such as
 # "Thanks for your comment" waiting to be shown.
@@ -49,14 +49,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if not is_anonymous_read(request):
             return self.private(self.get_response(request))
-        generation = current_generation()
-        key = generation.key_for(request)
-        if (kept := get_quietly(key)) is not None:
-            response, keys, versions = kept
-            if versions_unchanged(keys, versions):
-                return response
-        # Read before the page reads the database, so that a purge while it is built is seen.
-        read_after = last_purge_number()
+        key = page_key(request)
+        # The counter is read before the page reads the database, so that a purge while it is built is seen.
+        generation, kept, read_after = look_up(key)
+        if kept is not None and kept.is_fresh(generation, read_after):
+            return kept.response
         with collecting() as found:
             response = self.get_response(request)
         if not is_shareable(response):
@@ -79,7 +76,7 @@ class PageCacheMiddleware:
         # Hashed once here rather than by ConditionalGetMiddleware on every hit.
         set_response_etag(response)
         if (versions := versions_at_fill(keys, read_after)) is not None:
-            set_quietly(key, (response, keys, versions), seconds)
+            set_quietly(key, KeptPage(response, generation.token, keys, versions, read_after), seconds)
         return response
 
     @staticmethod

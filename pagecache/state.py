@@ -2,12 +2,12 @@
 Which cached pages are still good: the current generation, and the versions of the keys
 (stories) each page depends on.
 
-Every cached page's key carries the current generation. A full purge starts a new one,
-so every page is built afresh once; the old entries simply expire. A generation also
-knows the next moment at which readers' view changes by itself (a scheduled story
-appears, an embargo lifts, a story expires, a scheduled front page takes effect): no
-entry outlives that moment, and the first request after it starts a new generation. No
-job has to run at those times.
+Every cached page records the generation it was built in. A full purge starts a new
+one, so every page is built afresh once; the old entries are replaced as they are
+built again, or expire. A generation also knows the next moment at which readers' view
+changes by itself (a scheduled story appears, an embargo lifts, a story expires, a
+scheduled front page takes effect): no entry outlives that moment, and the first request
+after it starts a new generation. No job has to run at those times.
 
 Within a generation, a page is kept with the versions, at the time it was built, of the
 keys it depends on ("story-12": see pagecache.dependencies). Purging a key gives it a new
@@ -18,6 +18,11 @@ page is built, and a key missing when a page is served means the page is stale. 
 lost version can make a page stale but never make a stale page look fresh, and a page
 whose story was purged while it was being built (a version above the counter read before
 building) is served but not kept.
+
+A page also keeps the counter's value read before it was built. While the counter still
+has that value no key has been purged since, so the page is served without reading its
+keys' versions: a page served from the cache costs one read of the cache (the
+generation, the counter and the page together) until the next purge.
 """
 
 import hashlib
@@ -29,6 +34,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
 
 from articles.models import Article
@@ -66,15 +72,56 @@ class Generation:
             return limit
         return max(0, min(limit, int((self.ends_at - timezone.now()).total_seconds())))
 
-    def key_for(self, request):
-        """Return the cache key of the page `request` asks for, in this generation."""
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f"pagecache:page:{self.token}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A page in the cache, with what tells whether it is still good."""
+
+    response: HttpResponse
+    # The token of the generation it was built in.
+    generation: str
+    # The keys it depends on, and their versions when it was built.
+    keys: tuple
+    versions: tuple
+    # The purge counter's value read before it was built.
+    purge_number: int
+
+    def is_fresh(self, generation, purge_number):
+        """Tell whether the page may be served in `generation`, the counter now standing at `purge_number`."""
+        if self.generation != generation.token:
+            return False
+        return purge_number == self.purge_number or versions_unchanged(self.keys, self.versions)
+
+
+def page_key(request):
+    """Return the cache key of the page `request` asks for."""
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"pagecache:page:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def look_up(key):
+    """
+    Return the current generation (starting one if need be), the page kept under `key`
+    (or None) and the purge counter's value (None if the cache is away), reading the
+    cache once.
+    """
+    try:
+        found = cache.get_many([STATE_KEY, PURGE_COUNTER_KEY, key])
+    except UNAVAILABLE:
+        logger.warning("The cache could not be read; going on without it.", exc_info=True)
+        return _generation_from(None), None, None
+    number = found.get(PURGE_COUNTER_KEY)
+    if number is None:
+        number = last_purge_number()
+    return _generation_from(found.get(STATE_KEY)), found.get(key), number
 
 
 def current_generation():
     """Return the current generation, starting a new one if there is none or it has ended."""
-    generation = get_quietly(STATE_KEY)
+    return _generation_from(get_quietly(STATE_KEY))
+
+
+def _generation_from(generation):
     if generation is None or generation.has_ended():
         changes = (Article.objects.next_visibility_change(), Lineup.objects.next_change())
         generation = Generation(secrets.token_hex(8), min(filter(None, changes), default=None))

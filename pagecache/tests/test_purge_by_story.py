@@ -258,12 +258,28 @@ class TestOtherChanges:
 
 
 class TestVersions:
+    def test_a_page_is_served_without_reading_versions_until_some_purge(self, client, stories, monkeypatch):
+        one, other = stories
+        client.get(one.get_absolute_url())
+        checks = []
+        versions_unchanged = state.versions_unchanged
+        monkeypatch.setattr(state, "versions_unchanged", lambda *args: checks.append(args) or versions_unchanged(*args))
+
+        assert get(client, one.get_absolute_url()).query_count == 0
+        assert checks == []
+
+        state._purge_keys_now((story_key(other.pk),))
+        assert get(client, one.get_absolute_url()).query_count == 0
+        assert len(checks) == 1
+
     def test_an_evicted_version_makes_the_page_stale_not_fresh(self, client, committed, stories, cache_backend):
-        one, _other = stories
+        one, other = stories
         client.get(one.get_absolute_url())
         assert get(client, one.get_absolute_url()).query_count == 0
 
         cache.delete(state.version_key(story_key(one.pk)))
+        # Once some story is purged, the page's versions are read, and one is missing.
+        state._purge_keys_now((story_key(other.pk),))
         assert get(client, one.get_absolute_url()).query_count > 0
         assert get(client, one.get_absolute_url()).query_count == 0
 
