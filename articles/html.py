@@ -58,19 +58,35 @@ def filter_block_attribute(tag, attribute, value):
 # number) has nothing to show; it goes.
 _EMPTY_BLOCK = re.compile(r'<figure(?: data-(?:caption|credit|title)="[^"]*")*></figure>')
 
-_cleaner = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    attribute_filter=filter_block_attribute,
-    url_schemes=ALLOWED_URL_SCHEMES,
-    link_rel="noopener noreferrer",
-    strip_comments=True,
+# Photo numbers refer to this newsroom's library, so they only mean something in HTML
+# written here; in a wire's copy they would show whichever of our photos has that number.
+LIBRARY_ATTRIBUTES = {"data-photo", "data-gallery"}
+
+
+def _cleaner(attributes):
+    return nh3.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=attributes,
+        attribute_filter=filter_block_attribute,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+_own_cleaner = _cleaner(ALLOWED_ATTRIBUTES)
+_outside_cleaner = _cleaner(
+    {tag: names - LIBRARY_ATTRIBUTES for tag, names in ALLOWED_ATTRIBUTES.items()},
 )
 
 
-def sanitise_html(html):
-    """Return `html` with every tag, attribute and URL scheme outside the allow-list removed."""
-    cleaned = _EMPTY_BLOCK.sub("", _cleaner.clean(html or "")).strip()
+def sanitise_html(html, *, from_outside=False):
+    """
+    Return `html` with every tag, attribute and URL scheme outside the allow-list removed;
+    `from_outside` (a wire's copy) also removes references to photos in the library.
+    """
+    cleaner = _outside_cleaner if from_outside else _own_cleaner
+    cleaned = _EMPTY_BLOCK.sub("", cleaner.clean(html or "")).strip()
     # The editor sends an empty paragraph for an empty document; store nothing.
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
 

@@ -260,11 +260,11 @@ def take_item(item, source, section, label, picture):
 
 
 def story_fields(item, agency):
-    """Return the story's fields as the item gives them; the body goes through the one sanitiser on save."""
+    """Return the story's fields as the item gives them, its body sanitised as copy from outside the newsroom."""
     return {
         "headline": clean_text(item.headline, 250),
         "standfirst": clean_text(item.standfirst, 2000),
-        "body": item.body_html,
+        "body": item.newsroom_body(),
         "dateline": clean_text(item.place, 100),
         "embargo_lifts_at": item.embargoed_until,
         "embargoed_by": agency if item.embargoed_until else None,

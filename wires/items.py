@@ -8,6 +8,8 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from articles.html import sanitise_html
+
 
 class Kind:
     """The kinds of item agencies send; only text becomes a draft."""
@@ -74,13 +76,17 @@ class WireItem:
         """Tell whether the agency withheld or cancelled the item, or sent a kill notice for it."""
         return self.pubstatus in (PubStatus.WITHHELD, PubStatus.CANCELED) or bool(KILL_NOTICE.match(self.notice))
 
+    def newsroom_body(self):
+        """Return the body as the newsroom keeps it: sanitised, and with no reference to a photo in our library."""
+        return sanitise_html(self.body_html, from_outside=True)
+
     def pending_data(self):
         """Return what an update carries for an editor to review, as JSON-ready data."""
         return {
             "version": self.version,
             "headline": self.headline,
             "standfirst": self.standfirst,
-            "body": self.body_html,
+            "body": self.newsroom_body(),
             "byline": self.byline,
             "dateline": self.place,
         }

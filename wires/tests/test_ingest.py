@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from articles.html import sanitise_html
 from articles.models import Article
 from authors.models import Organisation
 from editing.models import Revision
@@ -337,3 +338,20 @@ def test_an_overlong_uri_is_refused_with_a_line(make_source, tmp_path):
     report = ingest_location(str(tmp_path / "long.json"), make_source())
     assert report.failed == 1 and "longer than 500 characters" in report.lines[0]
     assert Article.objects.count() == IngestedItem.objects.count() == 0
+
+
+def test_a_wire_body_cannot_show_photos_from_our_library(make_source, make_photo, tmp_path):
+    photo = make_photo()
+    feed = (DATA / "rss-agency.xml").read_text()
+    figures = f'<figure data-photo="{photo.pk}"></figure><figure data-gallery="{photo.pk}"></figure>'
+    (tmp_path / "agency.xml").write_text(feed.replace("<p>Markets had", f"{figures}<p>Markets had"))
+
+    ingest_location(str(tmp_path / "agency.xml"), make_source(organisation=None))
+
+    article = Article.objects.get(headline="Central bank holds rate at 4 percent")
+    assert (
+        article.body
+        == "<p>The central bank left its policy rate unchanged.</p><p>Markets had expected the decision.</p>"
+    )
+    assert not article.inline_photos.exists()
+    assert sanitise_html(figures) == figures  # Written in the newsroom, the same blocks stand.
