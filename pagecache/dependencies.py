@@ -20,7 +20,7 @@ from contextvars import ContextVar
 
 from django.contrib.syndication.views import Feed
 
-from articles.models import Article
+from articles.models import NOT_LOADED, Article
 
 # Where the keys found while a page is built go; None outside such a page, where
 # instances (the admin's, the worker's) cost nothing more than this lookup.
@@ -41,7 +41,6 @@ CARD_FIELDS = tuple(
     if field.attname not in {*FULL_ONLY_FIELDS, *ALWAYS_CHANGED, *LISTING_FIELDS, "id"}
 )
 KEPT_FIELDS = LISTING_FIELDS + CARD_FIELDS + tuple(name for name in FULL_ONLY_FIELDS if name not in LISTING_FIELDS)
-NOT_LOADED = object()
 
 # Views whose choice or order of stories follows any story's words or dates, not only
 # which stories are published (see the module's docstring); by view name.
@@ -77,11 +76,9 @@ def whole_story_key(pk):
 
 
 def note_article(sender, instance, **kwargs):
-    """Note a story loaded for a page being built; elsewhere, keep its fields as loaded, for `change_of()`."""
+    """Note a story loaded for a page being built."""
     found = _found.get()
-    if found is None:
-        remember(instance)
-    elif instance.pk is not None:
+    if found is not None and instance.pk is not None:
         found.add(story_key(instance.pk))
         loaded = instance.__dict__
         if any(name in loaded for name in FULL_ONLY_FIELDS):
@@ -95,29 +92,21 @@ def page_keys_of(view, found):
     return found
 
 
-def remember(article):
-    """Take `article`'s fields as they are now as those its next save compares with."""
-    loaded = article.__dict__
-    # References, not copies: a body is not copied, only pointed at.
-    article._pagecache_loaded = tuple(loaded.get(name, NOT_LOADED) for name in KEPT_FIELDS)
-
-
 def change_of(article):
     """
     Tell how far a save of `article` reaches, comparing it with the article as loaded
-    (or last saved); a field not loaded then but set now counts as changed, and an
-    article with nothing to compare with as moved between lists.
+    (or last saved: Article.stored_value); a field not loaded then but set now counts as
+    changed, and an article with nothing to compare with as moved between lists.
     """
-    loaded = getattr(article, "_pagecache_loaded", None)
-    if loaded is None:
+    if not article.has_stored_values():
         return Change.EVERY_PAGE if article.has_public_address() else Change.NOTHING
     current = article.__dict__
-    changed = {
-        name
-        for name, before in zip(KEPT_FIELDS, loaded, strict=True)
-        if (name in current if before is NOT_LOADED else current.get(name, before) != before)
-    }
-    status, published_at = loaded[0], loaded[1]
+    changed = set()
+    for name in KEPT_FIELDS:
+        before = article.stored_value(name)
+        if name in current if before is NOT_LOADED else current.get(name, before) != before:
+            changed.add(name)
+    status, published_at = article.stored_value("status"), article.stored_value("published_at")
     was_public = NOT_LOADED in (status, published_at) or (
         status == Article.Status.PUBLISHED and published_at is not None
     )

@@ -32,7 +32,7 @@ from liveblog.models import Entry, LiveBlog
 from photos.models import Photo
 from photos.signals import renditions_changed
 
-from .dependencies import Change, change_of, note_article, remember, story_key, whole_story_key
+from .dependencies import Change, change_of, note_article, story_key, whole_story_key
 from .state import purge, purge_keys
 
 post_init.connect(note_article, sender=Article, dispatch_uid="pagecache.note_article")
@@ -98,7 +98,6 @@ def purge_for_article(sender, instance, created, raw=False, **kwargs):
         purge_keys(story_key(instance.pk))
     elif change is Change.WHOLE_STORY:
         purge_keys(whole_story_key(instance.pk))
-    remember(instance)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="pagecache.article_deleted")

@@ -11,6 +11,7 @@ from .links import Byline, DatedLink, RelatedStory, TaggedArticle
 from .preview_links import PREVIEW_LINK_MAX_DAYS, PreviewLink, default_preview_expiry
 from .sections import Section
 from .stories import (
+    NOT_LOADED,
     RELATED_SHOWN,
     RELATED_STORED,
     Article,
@@ -22,6 +23,7 @@ from .stories import (
 from .transitions import ArticleTransition
 
 __all__ = [
+    "NOT_LOADED",
     "PREVIEW_LINK_MAX_DAYS",
     "RELATED_SHOWN",
     "RELATED_STORED",

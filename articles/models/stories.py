@@ -88,7 +88,7 @@ RELATED_STORED = 8
 RELATED_CANDIDATES = 50
 
 
-# Stands for a publication date save() cannot compare with: the field was not loaded.
+# Article.stored_value() of a field that was not loaded, so a save cannot compare with it.
 NOT_LOADED = object()
 
 
@@ -628,10 +628,34 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
-        # What save() compares with, to know whether bylines and tags need the new date.
-        article._stored_published_at = article.__dict__.get("published_at", NOT_LOADED)
-        article._stored_body = article.__dict__.get("body", NOT_LOADED)
+        article.keep_as_stored()
         return article
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        self.keep_as_stored(fields)
+
+    def keep_as_stored(self, fields=None):
+        """
+        Note the values of `fields` (all, by default) as those the database holds: what
+        a save compares with to know what it changes (the dates of bylines and tags, the
+        photos a body shows, which cached pages go).
+        """
+        stored = self.__dict__.setdefault("_as_stored", {})
+        names = (field.attname for field in self._meta.concrete_fields)
+        if fields is not None:
+            names = (self._meta.get_field(name).attname for name in fields)
+        for name in names:
+            if name in self.__dict__:
+                stored[name] = self.__dict__[name]  # The value itself, not a copy: nothing is copied.
+
+    def stored_value(self, attname):
+        """Return a field's value as loaded or last saved; NOT_LOADED if it was neither."""
+        return self.__dict__.get("_as_stored", {}).get(attname, NOT_LOADED)
+
+    def has_stored_values(self):
+        """Tell whether this copy was loaded from the database or saved (what stored_value() reads)."""
+        return "_as_stored" in self.__dict__
 
     def save(self, *args, **kwargs):
         """
@@ -642,20 +666,21 @@ class Article(models.Model):
             self.body = sanitise_html(self.body)
         if self._state.adding or kwargs.get("force_insert"):
             super().save(*args, **kwargs)
-            self._stored_published_at = self.published_at
             self.sync_inline_photos(using=kwargs.get("using"), created=True)
+            self.keep_as_stored()
             return
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        update_fields = kwargs.get("update_fields")
         with next_version(self, using, EditConflict):
             super().save(*args, **kwargs)
-            update_fields = kwargs.get("update_fields")
-            if self.published_at != getattr(self, "_stored_published_at", NOT_LOADED) and (
+            if self.published_at != self.stored_value("published_at") and (
                 update_fields is None or "published_at" in update_fields
             ):
                 Article.objects.using(using).filter(pk=self.pk).copy_dates_to_links()
-                self._stored_published_at = self.published_at
             if update_fields is None or "body" in update_fields:
                 self.sync_inline_photos(using=using)
+        # Last: what ran since the save (signals' receivers included) compared with the values before it.
+        self.keep_as_stored(update_fields)
 
     def sync_inline_photos(self, using=None, created=False):
         """
@@ -666,18 +691,15 @@ class Article(models.Model):
         if "body" not in self.__dict__:
             return
         wanted = set(photo_ids(self.body))
-        stored = getattr(self, "_stored_body", NOT_LOADED)
+        stored = self.stored_value("body")
         if created:
             known = set()
         elif stored is not NOT_LOADED:
             known = set(photo_ids(stored))
         else:
             known = None
-        if known == wanted:
-            self._stored_body = self.body
-            return
-        link_photos(other_model("InlinePhoto").objects.using(using or self._state.db), self.body, article=self)
-        self._stored_body = self.body
+        if known != wanted:
+            link_photos(other_model("InlinePhoto").objects.using(using or self._state.db), self.body, article=self)
 
     @property
     def last_modified_at(self):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.html import sanitise_html
-from articles.models import Article, Byline
+from articles.models import NOT_LOADED, Article, Byline
 
 
 @pytest.mark.django_db
@@ -158,6 +158,31 @@ DANGEROUS_MARKUP = [
     '<p style="position:fixed">x</p>',
     "<style>body{display:none}</style>",
 ]
+
+
+@pytest.mark.django_db
+class TestStoredValues:
+    """What a save compares with: the fields as loaded, read later, or last saved."""
+
+    def test_a_loaded_story_knows_its_stored_values_and_a_new_one_none(self, make_article):
+        article = make_article(headline="As loaded")
+        loaded = Article.objects.defer("body").get(pk=article.pk)
+        assert loaded.stored_value("headline") == "As loaded"
+        assert loaded.stored_value("body") is NOT_LOADED
+        assert not Article(headline="Not saved").has_stored_values()
+
+    def test_a_field_read_later_counts_as_stored(self, make_article):
+        article = make_article(body="<p>Read later.</p>")
+        loaded = Article.objects.defer("body").get(pk=article.pk)
+        assert loaded.body == "<p>Read later.</p>"
+        assert loaded.stored_value("body") == "<p>Read later.</p>"
+
+    def test_a_save_stores_what_it_wrote_and_only_that(self, make_article):
+        article = Article.objects.get(pk=make_article(headline="Before", standfirst="Before").pk)
+        article.headline, article.standfirst = "After", "Typed, not saved"
+        article.save(update_fields=["headline"])
+        assert article.stored_value("headline") == "After"
+        assert article.stored_value("standfirst") == "Before"
 
 
 class TestSanitiser:
