@@ -1,5 +1,6 @@
 """The story itself: the published rule, the queries reader pages run, and optimistic locking."""
 
+import functools
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -86,6 +87,11 @@ RELATED_STORED = 8
 # How many of the newest stories sharing each tag, and in the section, are weighed as
 # related: the bound that keeps ranking them the same work at any size of archive.
 RELATED_CANDIDATES = 50
+
+
+@functools.cache
+def _concrete_attnames(model):
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 # Article.stored_value() of a field that was not loaded, so a save cannot compare with it.
@@ -641,13 +647,13 @@ class Article(models.Model):
         a save compares with to know what it changes (the dates of bylines and tags, the
         photos a body shows, which cached pages go).
         """
-        stored = self.__dict__.setdefault("_as_stored", {})
-        names = (field.attname for field in self._meta.concrete_fields)
-        if fields is not None:
-            names = (self._meta.get_field(name).attname for name in fields)
-        for name in names:
-            if name in self.__dict__:
-                stored[name] = self.__dict__[name]  # The value itself, not a copy: nothing is copied.
+        values = self.__dict__
+        if fields is None:
+            names = _concrete_attnames(type(self))
+        else:
+            names = [self._meta.get_field(name).attname for name in fields]
+        # The values themselves, not copies: a body is pointed at, not copied.
+        values.setdefault("_as_stored", {}).update({name: values[name] for name in names if name in values})
 
     def stored_value(self, attname):
         """Return a field's value as loaded or last saved; NOT_LOADED if it was neither."""
