@@ -2,10 +2,26 @@
 
 import multiprocessing
 import os
+import sys
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-# Sync workers: two per core and one more, gunicorn's own rule of thumb.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Without REDIS_URL the cache is each process's own memory: a page cache purge, and the
+# sign-in and comment throttles, would reach only the process that handled the request,
+# so other processes would go on serving a story just taken down. One process then
+# serves, with threads. With Redis shared by all: sync workers, two per core and one
+# more, gunicorn's own rule of thumb.
+if os.environ.get("REDIS_URL"):
+    workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+else:
+    workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+    worker_class = "gthread"
+    threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+    if workers > 1:
+        print(
+            f"WEB_CONCURRENCY={workers} without REDIS_URL: each process keeps its own cache, so a "
+            "purge or a throttle reaches one process only. Set REDIS_URL.",
+            file=sys.stderr,
+        )
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5

@@ -2,6 +2,7 @@
 
 import json
 import os
+import runpy
 import subprocess
 import sys
 
@@ -171,3 +172,29 @@ class TestHealth:
     def test_never_cached(self, client, db):
         client.get(reverse("healthz"))
         assert "private" in client.get(reverse("healthz"))["Cache-Control"]
+
+
+class TestGunicornSettings:
+    """gunicorn.conf.py: as many processes as the cache can keep in step."""
+
+    def settings(self, monkeypatch, **environment):
+        for name in ("REDIS_URL", "WEB_CONCURRENCY"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+
+    def test_with_a_process_local_cache_one_process_serves_with_threads(self, monkeypatch):
+        config = self.settings(monkeypatch)
+        assert (config["workers"], config["worker_class"]) == (1, "gthread")
+        assert config["threads"] > 1
+
+    def test_with_redis_sync_workers_share_it(self, monkeypatch):
+        config = self.settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
+        assert config["workers"] == os.cpu_count() * 2 + 1
+        assert "worker_class" not in config  # gunicorn's default: sync.
+
+    def test_more_processes_without_redis_are_warned_about(self, monkeypatch, capsys):
+        config = self.settings(monkeypatch, WEB_CONCURRENCY="3")
+        assert config["workers"] == 3
+        assert "Set REDIS_URL" in capsys.readouterr().err
