@@ -186,7 +186,18 @@ def measure_in_process(env, uncached=True):
 def start_server(processes, env):
     """Start gunicorn on a free port of 127.0.0.1; return (process, base URL) once the bare view answers."""
     port = free_port()
-    command = [GUNICORN, "newsroom.wsgi:application", "--workers", str(WORKERS), "--worker-class", "sync"]
+    # gunicorn reads gunicorn.conf.py too, which asks for threads when there is no REDIS_URL:
+    # the comparison is between sync workers, whatever the cache.
+    command = [
+        GUNICORN,
+        "newsroom.wsgi:application",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "sync",
+        "--threads",
+        "1",
+    ]
     command += ["--bind", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"]
     process = processes.start(command, cwd=BASE_DIR, env=env)
     base = f"http://127.0.0.1:{port}"
