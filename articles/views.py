@@ -27,6 +27,15 @@ from newsroom.views import ObjectArticleListView, SharedListPageMixin, Uncounted
 from . import structured_data, workflow
 from .body import Body
 from .models import Article, Correction, PreviewLink, Section
+from .signals import article_page
+
+
+def added_by_other_apps(request, article, *, is_preview=False):
+    """Return what apps built on articles add to the story's page (signals.article_page)."""
+    context = {}
+    for _receiver, added in article_page.send(Article, article=article, request=request, is_preview=is_preview):
+        context.update(added)
+    return context
 
 
 def article_page_context(request, article):
@@ -44,6 +53,7 @@ def article_page_context(request, article):
         "previous_in_section": links.previous,
         "next_in_section": links.following,
         **sharing_context(request, article.get_absolute_url(), article.share_image, json_ld(data)),
+        **added_by_other_apps(request, article),
     }
 
 
@@ -79,6 +89,7 @@ class PreviewMixin:
             preview_state=workflow.describe_state(self.object),
             is_public=self.object.is_published(),
             body=Body(self.object.body).for_readers(),
+            **added_by_other_apps(self.request, self.object, is_preview=True),
             **kwargs,
         )
 

@@ -70,6 +70,14 @@ class LiveBlog(models.Model):
             self.save(update_fields=["coverage_ended_at", "ended_by"])
 
 
+def live_blog_of(article):
+    """Return the story's live blog or None; the story's queries for pages and cards load it with the story."""
+    try:
+        return article.liveblog
+    except LiveBlog.DoesNotExist:
+        return None
+
+
 class EntryQuerySet(models.QuerySet):
     def highlights(self):
         """Return the pinned entries and key events, newest first, which the page lists at the top."""

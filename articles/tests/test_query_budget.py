@@ -3,7 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from articles.models import Byline, Correction, PreviewLink, Section
@@ -212,3 +216,21 @@ def test_preview_stays_within_query_budget(client, busy_newsroom, editor, django
     with django_assert_max_num_queries(ARTICLE_QUERIES + 3):
         response = client.get(reverse("articles:preview", args=[article.pk]))
     assert response.status_code == 200
+
+
+def queries_while_rendering(path):
+    """Return the queries run while the template of the page at `path` renders, the view having run."""
+    request = RequestFactory().get(path)
+    request.user = AnonymousUser()
+    match = resolve(path)
+    response = match.func(request, *match.args, **match.kwargs)
+    with CaptureQueriesContext(connection) as queries:
+        response.render()
+    assert response.status_code == 200
+    return queries
+
+
+@pytest.mark.django_db
+def test_the_story_page_template_runs_no_query(busy_newsroom):
+    warm_site_cache()
+    assert [query["sql"] for query in queries_while_rendering(busy_newsroom["articles"][0].get_absolute_url())] == []

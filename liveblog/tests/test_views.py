@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.tests.test_query_budget import ARTICLE_QUERIES, QUERY_BUDGET, warm_site_cache
+from articles.tests.test_query_budget import ARTICLE_QUERIES, QUERY_BUDGET, queries_while_rendering, warm_site_cache
 from liveblog.models import Entry, LiveBlog
 
 # The live blog's page reads its key events and one page of entries on top of a story's.
@@ -160,3 +160,10 @@ def test_the_listing_runs_no_query_per_live_card(client, make_article, make_sect
     with django_assert_num_queries(3):
         html = client.get(section.get_absolute_url()).text
     assert html.count("badge--live") == 3
+
+
+def test_the_live_page_template_runs_no_query(live_blog, add_entries, make_author, make_photo):
+    entries = add_entries(live_blog, 3, author=make_author())
+    Entry.objects.filter(pk=entries[0].pk).update(is_key_event=True, photo=make_photo())
+    warm_site_cache()
+    assert [query["sql"] for query in queries_while_rendering(live_blog.article.get_absolute_url())] == []
