@@ -302,7 +302,7 @@ class ArticleAdmin(admin.ModelAdmin):
         button (and, in the editing app, the version the editor opened) and save_model()
         has saved the article; what follows comes in this order:
         1. its bylines, tags, sources, corrections and preview links;
-        2. its related stories, ranked by its new tags and section;
+        2. its related stories, ranked again if its tags, section or dates changed;
         3. `article_edited`, on which the editing app records the revision;
         4. the workflow button's transition, on the article as saved with its bylines.
         Django runs the whole save in one transaction. The form has checked the transition
@@ -310,7 +310,8 @@ class ArticleAdmin(admin.ModelAdmin):
         stands and the message says why the transition did not.
         """
         super().save_related(request, form, formsets, change)
-        RelatedStory.objects.refresh_around(form.instance)
+        if not change or RelatedStory.RANKED_BY.intersection(form.changed_data):
+            RelatedStory.objects.refresh_around(form.instance)
         article_edited.send(sender=Article, article=form.instance, user=request.user, created=not change)
         if action := form.cleaned_data.get("transition"):
             self.run_transition(

@@ -127,6 +127,11 @@ class RelatedStory(models.Model):
 
     objects = RelatedStoryQuerySet.as_manager()
 
+    # What the rankings a story is in depend on: its own (its tags and section) and those
+    # of others listing it (its tags, section, date and whether it has a public address).
+    # A save that changes none of these leaves every ranking as it was.
+    RANKED_BY = frozenset({"tags", "section", "status", "published_at", "embargo_lifts_at", "expires_at"})
+
     class Meta:
         ordering = ["article", "position"]
         verbose_name = _("related story")

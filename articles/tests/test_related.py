@@ -6,10 +6,12 @@ from unittest.mock import patch
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
 from articles.models import RELATED_SHOWN, RELATED_STORED, Article, RelatedStory
+from articles.tests.forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +105,27 @@ class TestStoredRelatedStories:
 
         assert Article.objects.published().links_around(new).related == [older]
         assert Article.objects.published().links_around(older).related == [new]
+
+    def test_an_edit_ranks_again_only_when_tags_section_or_dates_change(
+        self, superuser_client, make_article, make_section
+    ):
+        world = make_section(slug="world")
+        article = make_article(section=world, tags=["Drones"], published_at=hours_ago(10))
+        drones = make_article(section=world, tags=["Drones"], published_at=hours_ago(30))
+        ferries = make_article(section=make_section(slug="science"), tags=["Ferries"], published_at=hours_ago(20))
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        RelatedStory.objects.all().delete()  # An edit that ranks again brings rows back.
+
+        response = superuser_client.post(url, change_form_data(article, body="<p>Only the words change.</p>"))
+        assert response.status_code == 302
+        assert not RelatedStory.objects.exists()
+
+        article.refresh_from_db()
+        response = superuser_client.post(url, change_form_data(article, tags=["Drones", "Ferries"]))
+        assert response.status_code == 302
+        ranked = list(RelatedStory.objects.filter(article=article).values_list("story", flat=True))
+        assert ranked == [drones.pk, ferries.pk]
+        assert list(RelatedStory.objects.filter(article=ferries).values_list("story", flat=True)) == [article.pk]
 
     def test_stores_at_most_eight_and_shows_four(self, make_article, make_section):
         world = make_section(slug="world")
