@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils.cache import get_max_age, has_vary_header, patch_cache_control, set_response_etag
 
@@ -53,6 +55,8 @@ class PageCacheMiddleware:
         # The counter is read before the page reads the database, so that a purge while it is built is seen.
         generation, kept, read_after = look_up(key)
         if kept is not None and kept.is_fresh(generation, read_after):
+            if restamped := kept.restamped(read_after):
+                set_quietly(key, *restamped)
             return kept.response
         with collecting() as found:
             response = self.get_response(request)
@@ -76,7 +80,9 @@ class PageCacheMiddleware:
         # Hashed once here rather than by ConditionalGetMiddleware on every hit.
         set_response_etag(response)
         if (versions := versions_at_fill(keys, read_after)) is not None:
-            set_quietly(key, KeptPage(response, generation.token, keys, versions, read_after), seconds)
+            set_quietly(
+                key, KeptPage(response, generation.token, keys, versions, read_after, time.time() + seconds), seconds
+            )
         return response
 
     @staticmethod

@@ -22,14 +22,18 @@ building) is served but not kept.
 A page also keeps the counter's value read before it was built. While the counter still
 has that value no key has been purged since, so the page is served without reading its
 keys' versions: a page served from the cache costs one read of the cache (the
-generation, the counter and the page together) until the next purge.
+generation, the counter and the page together). After a purge, the first request reads
+the page's versions too, and if they are unchanged keeps the page again with the
+counter's new value, so the requests after it read nothing more. A purge moves the
+counter again once it has written its versions: a page checked before they were written
+was checked against the earlier value, and is checked again.
 """
 
 import hashlib
 import logging
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.cache import cache
@@ -83,14 +87,30 @@ class KeptPage:
     # The keys it depends on, and their versions when it was built.
     keys: tuple
     versions: tuple
-    # The purge counter's value read before it was built.
+    # The purge counter's value read before it was built, or before its versions were last found unchanged.
     purge_number: int
+    # When it leaves the cache (time.time()).
+    expires_at: float
 
     def is_fresh(self, generation, purge_number):
-        """Tell whether the page may be served in `generation`, the counter now standing at `purge_number`."""
+        """
+        Tell whether the page may be served in `generation`, the counter now standing at
+        `purge_number` (read before this call); `restamped()` then says whether the page
+        should be kept again with that number, so that the next hit reads no version.
+        """
         if self.generation != generation.token:
             return False
         return purge_number == self.purge_number or versions_unchanged(self.keys, self.versions)
+
+    def restamped(self, purge_number):
+        """
+        Return the page to keep again, its versions found unchanged at `purge_number`, and
+        for how many seconds; None if there is nothing to keep again.
+        """
+        seconds = int(self.expires_at - time.time())
+        if purge_number is None or purge_number == self.purge_number or seconds <= 0:
+            return None
+        return replace(self, purge_number=purge_number), seconds
 
 
 def page_key(request):
@@ -152,6 +172,10 @@ def _purge_keys_now(keys):
     try:
         number = _next_purge_number()
         cache.set_many({version_key(key): number for key in keys}, VERSION_SECONDS)
+        # Moved again once the versions are written: a page checked against a counter
+        # read after this knows of them, and one checked against an earlier value is
+        # checked again (KeptPage.restamped).
+        _next_purge_number()
     except UNAVAILABLE:
         logger.warning("The cache could not be written; going on without it.", exc_info=True)
     pages_purged.send(sender=Generation, keys=keys)

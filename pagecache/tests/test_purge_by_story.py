@@ -258,7 +258,7 @@ class TestOtherChanges:
 
 
 class TestVersions:
-    def test_a_page_is_served_without_reading_versions_until_some_purge(self, client, stories, monkeypatch):
+    def test_a_page_reads_its_versions_once_after_each_purge(self, client, stories, monkeypatch):
         one, other = stories
         client.get(one.get_absolute_url())
         checks = []
@@ -271,6 +271,29 @@ class TestVersions:
         state._purge_keys_now((story_key(other.pk),))
         assert get(client, one.get_absolute_url()).query_count == 0
         assert len(checks) == 1
+        # Found unchanged, the page is kept again with the counter's new value.
+        assert get(client, one.get_absolute_url()).query_count == 0
+        assert len(checks) == 1
+
+        state._purge_keys_now((story_key(one.pk),))
+        assert get(client, one.get_absolute_url()).query_count > 0
+
+    def test_a_page_checked_while_a_purge_is_under_way_is_built_again_after_it(self, client, stories, monkeypatch):
+        one, _other = stories
+        client.get(one.get_absolute_url())
+        set_many = cache.set_many
+        during = []
+
+        def a_reader_comes_first(*args, **kwargs):
+            during.append(get(client, one.get_absolute_url()).query_count)
+            return set_many(*args, **kwargs)
+
+        monkeypatch.setattr(cache, "set_many", a_reader_comes_first)
+        state._purge_keys_now((story_key(one.pk),))
+        monkeypatch.undo()
+
+        assert during == [0]  # Its version not yet written, the page looked unchanged...
+        assert get(client, one.get_absolute_url()).query_count > 0  # ...and is not taken as checked since.
 
     def test_an_evicted_version_makes_the_page_stale_not_fresh(self, client, committed, stories, cache_backend):
         one, other = stories
