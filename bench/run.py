@@ -580,7 +580,7 @@ def search_lines(before, after, small, large):
     lines = [
         "",
         (
-            f"Search: p50 of every request, {queries} queries after a warm-up each (target: at most "
+            f"Search: p50 of {queries} searches, {after['runs']} requests each after a warm-up (target: at most "
             f"{MAX_SEARCH_P50_MS} ms at a million stories on PostgreSQL): {before['p50_ms']:.1f} ms at {small:,}, "
             f"{after['p50_ms']:.1f} ms at {large:,} ({verdict(after['p50_ms'] <= MAX_SEARCH_P50_MS)})."
         ),
