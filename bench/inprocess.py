@@ -202,7 +202,7 @@ def measure(path, runs=RUNS, client=None):
             "total_ms": round(total_seconds * 1000, 2),
             "slowest_sql": max(queries.captured_queries, key=lambda query: float(query["time"]), default={}).get(
                 "sql", ""
-            )[:2000],
+            )[:10000],
         }
         if best is None or run["total_ms"] < best["total_ms"]:
             best = run
