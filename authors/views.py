@@ -40,7 +40,8 @@ class OrganisationView(ObjectArticleListView):
         )
 
     def get_queryset(self):
-        return self.object.citing_articles.published().for_listing()
+        articles = self.object.citing_articles.model.objects
+        return articles.published().citing(self.object).for_listing()
 
     def get_share_image(self):
         return self.object.logo_image

@@ -160,6 +160,17 @@ class ArticleQuerySet(models.QuerySet):
         """Return published stories, whether readers can see them yet or not: the rule of `has_public_address()`."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__isnull=False)
 
+    def citing(self, organisation):
+        """
+        Return these articles that cite `organisation` as a source: a condition on each
+        story (EXISTS, one probe of the sources' unique index) rather than a join, so that
+        a list walks the stories newest first through their index and stops after a page.
+        Joined, a planner that knows how often the organisation is cited reads every story
+        citing it and sorts them (165 ms for one cited by 45,000 of 200,000 stories).
+        """
+        sources = self.model.sources.through.objects.filter(article=OuterRef("pk"), organisation=organisation)
+        return self.filter(Exists(sources))
+
     def newest_first(self):
         """Order newest first, by the (published_at, id) the indexes hold."""
         return self.order_by("-published_at", "-pk")

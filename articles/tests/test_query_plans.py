@@ -49,7 +49,7 @@ def newsroom(make_article, make_author, make_section, make_organisation):
     ]
     for article in articles[:3]:
         RelatedStory.objects.refresh(article)
-    return {"sections": sections, "authors": authors, "articles": articles}
+    return {"sections": sections, "authors": authors, "articles": articles, "agency": agency}
 
 
 def pages(newsroom):
@@ -140,3 +140,27 @@ def test_deep_pages_start_at_their_cursor(client, newsroom, planner):
         assert re.search(
             r"USING (COVERING )?INDEX article_section_published \(section_id=\? AND published_at<\?\)", plan
         ), plan
+
+
+def test_the_organisation_page_walks_the_newest_stories(client, newsroom, make_organisation, planner):
+    """
+    An organisation's page walks the published stories newest first and asks of each
+    whether it cites the organisation, stopping after a page. Joined to the sources
+    instead, a planner that knows how often the organisation is cited reads every story
+    citing it and sorts them all: 165 ms for one cited by 45,000 of 200,000 stories.
+    """
+    # Many organisations cited rarely, as in an archive: an organisation's citations
+    # then look few to the planner, and reading them all and sorting looks cheap.
+    for article in newsroom["articles"]:
+        article.sources.add(make_organisation())
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    (sql,) = [sql for sql in reader_queries(client, newsroom["agency"].get_absolute_url()) if "LIMIT 21" in sql]
+    plan = "\n".join(explain(sql))
+    if connection.vendor == "postgresql":
+        assert re.search(r"Index Scan( Backward)? using article_published", plan), plan
+        assert "Sort" not in plan, plan
+    else:
+        assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+        assert re.search(r"articles_article USING (COVERING )?INDEX article(_status)?_published", plan), plan

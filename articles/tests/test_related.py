@@ -145,6 +145,21 @@ class TestStoredRelatedStories:
 
         assert list(RelatedStory.objects.values_list("article", "story")) == [(newer.pk, older.pk)]
 
+    def test_update_related_stories_can_rank_only_the_unranked(self, make_article, make_section):
+        world = make_section(slug="world")
+        ranked, unranked = make_article(section=world), make_article(section=world)
+        RelatedStory.objects.all().delete()
+        RelatedStory.objects.create(article=ranked, story=unranked, position=0)
+        out = StringIO()
+
+        call_command("update_related_stories", "--unranked", stdout=out)
+
+        assert "Stored the related stories of 1 article." in out.getvalue()
+        assert sorted(RelatedStory.objects.values_list("article", "story")) == [
+            (ranked.pk, unranked.pk),
+            (unranked.pk, ranked.pk),
+        ]
+
     def test_update_related_stories_ranks_every_story(self, make_article, make_section):
         world = make_section(slug="world")
         first, second = make_article(section=world), make_article(section=world)

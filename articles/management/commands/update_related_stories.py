@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Exists, OuterRef
 
 from articles.models import Article, RelatedStory
 
@@ -20,13 +21,22 @@ class Command(BaseCommand):
             metavar="N",
             help="Only the N most recently published stories: ranking a million takes hours.",
         )
+        parser.add_argument(
+            "--unranked",
+            action="store_true",
+            help="Only stories with no related stories stored yet (with --newest, those among the N newest), "
+            "so that a rerun after adding stories in bulk ranks only the new ones. A story that has no "
+            "related story to store is ranked again each time.",
+        )
 
-    def handle(self, *args, database, newest, **options):
+    def handle(self, *args, database, newest, unranked, **options):
         articles = Article.objects.using(database)
         if newest is not None:
             articles = articles.filter(
                 pk__in=list(articles.with_public_address().newest_first()[:newest].values_list("pk", flat=True))
             )
+        if unranked:
+            articles = articles.exclude(Exists(RelatedStory.objects.filter(article=OuterRef("pk"))))
         articles = articles.only("section").prefetch_related("tags").order_by("pk")
         related = RelatedStory.objects.using(database)
         count, last = 0, 0
