@@ -159,15 +159,25 @@ def measure_search():
     from django.urls import reverse
 
     search = reverse("search:search")
-    queries, times = [], []
-    for words in SEARCH_QUERIES:
-        path = f"{search}?{urlencode({'q': words})}"
-        measure(path, runs=1)
-        runs = [measure(path, runs=1) for _ in range(SEARCH_RUNS)]
-        times += [run["total_ms"] for run in runs]
-        fastest = min(runs, key=lambda run: run["total_ms"])
-        queries.append({"words": words} | {key: fastest[key] for key in ("status", "queries", "sql_ms", "total_ms")})
-    return {"queries": queries, "runs": SEARCH_RUNS, "p50_ms": round(median(times), 2), "target_ms": SEARCH_TARGET_MS}
+    queries, times = [], {"newest": [], "best": []}
+    # The search page's order (newest first), then best match first (the newest 1,000 matches ranked).
+    for order, label in (("newest", ""), ("best", " (best match first)")):
+        for words in SEARCH_QUERIES:
+            path = f"{search}?{urlencode({'q': words, 'order': order})}"
+            measure(path, runs=1)
+            runs = [measure(path, runs=1) for _ in range(SEARCH_RUNS)]
+            times[order] += [run["total_ms"] for run in runs]
+            fastest = min(runs, key=lambda run: run["total_ms"])
+            queries.append(
+                {"words": words + label} | {key: fastest[key] for key in ("status", "queries", "sql_ms", "total_ms")}
+            )
+    return {
+        "queries": queries,
+        "runs": SEARCH_RUNS,
+        "p50_ms": round(median(times["newest"]), 2),
+        "best_match_p50_ms": round(median(times["best"]), 2),
+        "target_ms": SEARCH_TARGET_MS,
+    }
 
 
 def measure(path, runs=RUNS, client=None):

@@ -33,6 +33,10 @@ MAX_QUERY_LENGTH = 200
 SEARCH_CONFIG = "english"
 INDEXED_FIELDS = frozenset({"headline", "standfirst", "body"})
 BEST_FIRST = ("-rank", "-published_at", "-pk")
+NEWEST_FIRST = ("-published_at", "-pk")
+# How many of the newest matches are ranked for "best first": as many as the search
+# pages show (search.views.MAX_PAGES of 20), and the same work at any size of archive.
+RELEVANCE_WINDOW = 1000
 
 # How much a match counts in the headline, the standfirst and the body: the
 # weights PostgreSQL gives its labels A, B and C by default, used by bm25 too.
@@ -86,71 +90,93 @@ def clean_query(query):
     return " ".join(printable.split())[:MAX_QUERY_LENGTH]
 
 
-def search_articles(articles, query):
-    """Return those of `articles` that match `query`, best first, annotated with `rank` and `snippet`."""
+def search_articles(articles, query, *, newest_first=False):
+    """
+    Return those of `articles` that match `query`, annotated with `snippet`: newest first,
+    or best first (annotated with `rank`), ranking the newest RELEVANCE_WINDOW matches.
+    """
     query = clean_query(query)
     if not query:
         return articles.none()
     vendor = connections[articles.db].vendor
     if vendor == "postgresql":
-        return _search_postgresql(articles, query)
-    if vendor == "sqlite":
-        return _search_sqlite(articles, query)
-    raise NotSupportedError(f"Search works on PostgreSQL and SQLite, not {vendor}.")
-
-
-def _search_postgresql(articles, query):
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    headline = SearchHeadline(
-        "body",
-        search_query,
-        config=SEARCH_CONFIG,
-        start_sel=MARK_START,
-        stop_sel=MARK_END,
-        max_words=SNIPPET_WORDS,
-        min_words=SNIPPET_WORDS // 2,
-        max_fragments=2,
-        fragment_delimiter=f" {SNIPPET_ELLIPSIS} ",
-    )
-    return (
-        articles.filter(search_vector=search_query)
-        .annotate(
-            rank=SearchRank(
-                F("search_vector"), search_query, weights=[0.0, BODY_WEIGHT, STANDFIRST_WEIGHT, HEADLINE_WEIGHT]
-            ),
-            snippet=ExpressionWrapper(headline, output_field=Snippet()),
-        )
-        .order_by(*BEST_FIRST)
-    )
-
-
-def _search_sqlite(articles, query):
-    match = fts5_query(query)
-    if not match:
+        search = _PostgreSQLSearch(query)
+    elif vendor == "sqlite":
+        search = _SQLiteSearch(query)
+    else:
+        raise NotSupportedError(f"Search works on PostgreSQL and SQLite, not {vendor}.")
+    if not search.is_possible():
         return articles.none()
-    index = F("search_entry__full_text")
-    weights = [Value(weight) for weight in (HEADLINE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT)]
-    body_column = Value(2)
-    return (
-        articles.filter(search_entry__full_text=match)
-        .annotate(
-            # bm25 is lower for better matches; negate it so that, as on PostgreSQL, higher is better.
-            rank=Func(
-                index, *weights, function="bm25", template="-%(function)s(%(expressions)s)", output_field=FloatField()
-            ),
-            snippet=Func(
-                index,
-                body_column,
-                Value(MARK_START),
-                Value(MARK_END),
-                Value(SNIPPET_ELLIPSIS),
-                Value(SNIPPET_WORDS),
-                function="snippet",
-                output_field=Snippet(),
-            ),
+    matches = search.matching(articles)
+    if newest_first:
+        return matches.annotate(snippet=search.snippet()).order_by(*NEWEST_FIRST)
+    # Ranking every match costs as much as there are matches (half a second for a common
+    # word in a million stories); the newest ones are those a newsroom's readers want.
+    window = matches.order_by(*NEWEST_FIRST).values("pk")[:RELEVANCE_WINDOW]
+    return matches.filter(pk__in=window).annotate(rank=search.rank(), snippet=search.snippet()).order_by(*BEST_FIRST)
+
+
+class _PostgreSQLSearch:
+    def __init__(self, query):
+        self.query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+
+    def is_possible(self):
+        return True
+
+    def matching(self, articles):
+        return articles.filter(search_vector=self.query)
+
+    def rank(self):
+        return SearchRank(
+            F("search_vector"), self.query, weights=[0.0, BODY_WEIGHT, STANDFIRST_WEIGHT, HEADLINE_WEIGHT]
         )
-        .order_by(*BEST_FIRST)
-    )
+
+    def snippet(self):
+        headline = SearchHeadline(
+            "body",
+            self.query,
+            config=SEARCH_CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
+            max_fragments=2,
+            fragment_delimiter=f" {SNIPPET_ELLIPSIS} ",
+        )
+        return ExpressionWrapper(headline, output_field=Snippet())
+
+
+class _SQLiteSearch:
+    index = F("search_entry__full_text")
+
+    def __init__(self, query):
+        self.match = fts5_query(query)
+
+    def is_possible(self):
+        return bool(self.match)
+
+    def matching(self, articles):
+        return articles.filter(search_entry__full_text=self.match)
+
+    def rank(self):
+        weights = [Value(weight) for weight in (HEADLINE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT)]
+        # bm25 is lower for better matches; negate it so that, as on PostgreSQL, higher is better.
+        return Func(
+            self.index, *weights, function="bm25", template="-%(function)s(%(expressions)s)", output_field=FloatField()
+        )
+
+    def snippet(self):
+        body_column = Value(2)
+        return Func(
+            self.index,
+            body_column,
+            Value(MARK_START),
+            Value(MARK_END),
+            Value(SNIPPET_ELLIPSIS),
+            Value(SNIPPET_WORDS),
+            function="snippet",
+            output_field=Snippet(),
+        )
 
 
 _FTS5_TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')

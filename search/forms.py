@@ -36,6 +36,15 @@ class SearchForm(forms.Form):
         help_text=_("A name as it appears on a byline."),
     )
 
+    NEWEST, BEST = "newest", "best"
+    order = forms.ChoiceField(
+        label=_("Order"),
+        choices=[(NEWEST, _("Newest first")), (BEST, _("Best match first"))],
+        required=False,
+        help_text=_("Best match ranks the newest 1,000 stories that match."),
+        error_messages={"invalid_choice": _("Choose newest first or best match first.")},
+    )
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -59,4 +68,8 @@ class SearchForm(forms.Form):
             articles = articles.filter(section=data["section"])
         if data["author"]:
             articles = articles.filter(authors=data["author"])
-        return search_articles(articles, data["q"])
+        return search_articles(articles, data["q"], newest_first=self.is_newest_first())
+
+    def is_newest_first(self):
+        """Tell whether the results come newest first: unless the reader asks for the best match first."""
+        return self.cleaned_data.get("order") != self.BEST

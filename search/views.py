@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from articles.models import Article
@@ -29,4 +30,11 @@ class SearchView(UncountedPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
-        return super().get_context_data(form=self.form, query=query, **kwargs)
+        newest_first = not self.form.is_valid() or self.form.is_newest_first()
+        return super().get_context_data(
+            form=self.form,
+            query=query,
+            previous_label=_("Newer results") if newest_first else _("Better matches"),
+            next_label=_("Older results") if newest_first else _("More results"),
+            **kwargs,
+        )

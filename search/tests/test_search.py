@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from articles import migrations
 from articles.models import Article
+from search import backends
 from search.backends import MAX_QUERY_LENGTH, fts5_query, search_articles
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,42 @@ class TestRanking:
     def test_words_are_stemmed(self, make_article):
         article = make_article(body="<p>Engineers were testing drones.</p>")
         assert search("drone tested") == [article]
+
+
+class TestOrder:
+    @pytest.fixture
+    def matches(self, make_article):
+        """Three stories about a zeppelin, the oldest the best match (the word in its headline)."""
+        best = make_article(headline="Zeppelin lands in park", published_at=timezone.now() - timedelta(days=3))
+        older = make_article(body="<p>A zeppelin flew over.</p>", published_at=timezone.now() - timedelta(days=2))
+        newest = make_article(body="<p>The zeppelin left.</p>", published_at=timezone.now() - timedelta(days=1))
+        return best, older, newest
+
+    def test_results_come_newest_first_unless_the_reader_asks_for_the_best_match(self, client, matches):
+        best, older, newest = matches
+
+        newest_first = search_page(client, q="zeppelin")
+        assert found(newest_first) == [newest, older, best]
+        assert "<mark>zeppelin</mark>" in str(found(newest_first)[0].snippet)
+        assert found(search_page(client, q="zeppelin", order="best"))[0] == best
+
+    def test_the_best_match_is_found_among_the_newest_matches_only(self, matches, monkeypatch):
+        _best, older, newest = matches
+        monkeypatch.setattr(backends, "RELEVANCE_WINDOW", 2)
+
+        assert set(search_articles(Article.objects.published(), "zeppelin")) == {older, newest}
+
+    def test_the_ranked_matches_are_bounded_in_the_query(self, matches):
+        with CaptureQueriesContext(connection) as queries:
+            list(search_articles(Article.objects.published(), "zeppelin"))
+        assert f"LIMIT {backends.RELEVANCE_WINDOW}" in queries[-1]["sql"]
+
+    def test_an_unknown_order_is_a_form_error_that_keeps_the_words(self, client, matches):
+        response = search_page(client, q="zeppelin", order="loudest")
+        assert found(response) == []
+        html = response.content.decode()
+        assert "Choose newest first or best match first." in html
+        assert 'value="zeppelin"' in html
 
 
 class TestSnippets:
