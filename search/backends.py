@@ -93,7 +93,8 @@ def clean_query(query):
 def search_articles(articles, query, *, newest_first=False):
     """
     Return those of `articles` that match `query`, annotated with `snippet`: newest first,
-    or best first (annotated with `rank`), ranking the newest RELEVANCE_WINDOW matches.
+    or best first (annotated with `rank`), ranking the newest RELEVANCE_WINDOW matches;
+    with `newest_first=None`, only the matches, in no order and with no annotation.
     """
     query = clean_query(query)
     if not query:
@@ -108,6 +109,8 @@ def search_articles(articles, query, *, newest_first=False):
     if not search.is_possible():
         return articles.none()
     matches = search.matching(articles)
+    if newest_first is None:
+        return matches
     if newest_first:
         return matches.annotate(snippet=search.snippet()).order_by(*NEWEST_FIRST)
     # Ranking every match costs as much as there are matches (half a second for a common
@@ -256,3 +259,8 @@ def forget_articles(pks, using="default"):
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             _delete_sqlite_entries(connection, cursor, pks)
+
+
+def search_article_list(queryset, words):
+    """Find the stories of the admin's article list through the full-text index (ArticleAdmin.full_text_search)."""
+    return search_articles(queryset, words, newest_first=None)

@@ -219,6 +219,17 @@ class TestArticleChangelist:
             "About trains"
         ]
 
+    def test_search_reads_the_full_text_index_and_finds_drafts(self, superuser_client, make_article):
+        make_article(
+            headline="Draft about ferries", body="<p>The ferries stopped.</p>", status="draft", published_at=None
+        )
+        make_article(headline="About trains")
+        changelist = reverse("admin:articles_article_changelist")
+        with CaptureQueriesContext(connection) as queries:
+            found = superuser_client.get(changelist + "?q=ferry").context["cl"].result_list
+        assert [article.headline for article in found] == ["Draft about ferries"]
+        assert not any(" LIKE " in query["sql"] for query in queries), "searched the text, not the index"
+
 
 @pytest.mark.django_db
 class TestTagAutocomplete:
