@@ -427,3 +427,14 @@ class TestFts5Query:
     )
     def test_reader_text_becomes_string_literals(self, typed, query):
         assert fts5_query(typed) == query
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_the_index_keeps_statistics_on_enough_words_for_rare_ones_to_look_rare():
+    statistics = importlib.import_module("search.migrations.0002_search_vector_statistics")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'articles_article'::regclass "
+            "AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == statistics.STATISTICS_TARGET
