@@ -191,7 +191,7 @@ class TestGunicornSettings:
 
     def test_with_redis_sync_workers_share_it(self, monkeypatch):
         config = self.settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
-        assert config["workers"] == os.cpu_count() * 2 + 1
+        assert config["workers"] == os.cpu_count() + 1
         assert "worker_class" not in config  # gunicorn's default: sync.
 
     def test_more_processes_without_redis_are_warned_about(self, monkeypatch, capsys):
