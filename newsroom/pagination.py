@@ -226,6 +226,8 @@ class EstimatingPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
+        if queryset.query.is_empty():
+            return 0  # none(): nothing to plan, and nothing to count.
         if connections[queryset.db].vendor == "postgresql":
             # EXPLAIN plans the query without running it; its top node says how many rows it expects.
             plan = json.loads(queryset.explain(format="json"))

@@ -172,6 +172,12 @@ class TestArticleChangelist:
             assert paginator.count >= 1
         assert all(query["sql"].startswith("EXPLAIN") for query in queries.captured_queries)
 
+    def test_an_empty_list_is_counted_without_a_query(self, make_article, monkeypatch, django_assert_num_queries):
+        make_article()
+        monkeypatch.setattr(EstimatingPaginator, "ESTIMATE_ABOVE", 0)
+        with django_assert_num_queries(0):
+            assert EstimatingPaginator(Article.objects.none(), 50).count == 0
+
     def test_a_short_list_is_counted_exactly(self, make_article):
         for _ in range(3):
             make_article()
