@@ -15,11 +15,12 @@ that table, as Django does on SQLite for many schema changes. Text changed with
 
 import re
 import unicodedata
+from contextlib import contextmanager
 from html import unescape
 from itertools import batched
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import NotSupportedError, connections, transaction
+from django.db import NotSupportedError, OperationalError, connections, transaction
 from django.db.models import ExpressionWrapper, F, FloatField, Func, TextField, Value
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -117,6 +118,32 @@ def search_articles(articles, query, *, newest_first=False):
     # word in a million stories); the newest ones are those a newsroom's readers want.
     window = matches.order_by(*NEWEST_FIRST).values("pk")[:RELEVANCE_WINDOW]
     return matches.filter(pk__in=window).annotate(rank=search.rank(), snippet=search.snippet()).order_by(*BEST_FIRST)
+
+
+# A reader's search stops after this long: PostgreSQL may misjudge how common a word is
+# and read far more of the archive than it should, and a search must not hold a worker.
+SEARCH_SECONDS = 3
+# PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout.
+QUERY_CANCELED = "57014"
+
+
+@contextmanager
+def time_limit(using, seconds=None):
+    """Cancel, on PostgreSQL, any statement of this block that runs longer than `seconds` (SEARCH_SECONDS)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    milliseconds = int((SEARCH_SECONDS if seconds is None else seconds) * 1000)
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
+        yield
+
+
+def took_too_long(error):
+    """Tell whether `error` (an OperationalError) is a statement cancelled by time_limit()."""
+    return isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED
 
 
 class _PostgreSQLSearch:

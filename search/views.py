@@ -1,3 +1,5 @@
+from django.db import OperationalError
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
@@ -5,6 +7,7 @@ from articles.models import Article
 from newsroom.pagination import CappedPaginator
 from newsroom.views import UncountedPaginationMixin
 
+from .backends import time_limit, took_too_long
 from .forms import SearchForm
 
 # Results are ranked, so they take numbered pages; this many at most, as search engines offer.
@@ -15,6 +18,7 @@ class SearchView(UncountedPaginationMixin, ListView):
     """Search published articles; a form with errors shows them and finds nothing."""
 
     template_name = "search/search.html"
+    took_too_long = False
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET or None)
@@ -22,6 +26,24 @@ class SearchView(UncountedPaginationMixin, ListView):
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return CappedPaginator(queryset, per_page, MAX_PAGES)
+
+    def paginate_queryset(self, queryset, page_size):
+        # The page's rows are read here (CappedPaginator lists them), within the time limit.
+        try:
+            with time_limit(queryset.db):
+                return super().paginate_queryset(queryset, page_size)
+        except OperationalError as error:
+            if not took_too_long(error):
+                raise
+            self.took_too_long = True
+            return None, None, [], False
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.took_too_long:
+            # A search stopped this time may finish the next: keep the message out of every cache.
+            patch_cache_control(response, no_store=True)
+        return response
 
     def get_queryset(self):
         if not self.form.is_valid():
@@ -37,4 +59,4 @@ class SearchView(UncountedPaginationMixin, ListView):
             previous_label=_("Newer results") if newest_first else _("Better matches"),
             next_label=_("Older results") if newest_first else _("More results"),
             **kwargs,
-        )
+        ) | {"took_too_long": self.took_too_long}

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Func, TextField
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from articles import migrations
 from articles.models import Article
 from search import backends
 from search.backends import MAX_QUERY_LENGTH, fts5_query, search_articles
+from search.forms import SearchForm
 
 pytestmark = pytest.mark.django_db
 
@@ -438,3 +440,18 @@ def test_the_index_keeps_statistics_on_enough_words_for_rare_ones_to_look_rare()
             "AND attname = 'search_vector'"
         )
         assert cursor.fetchone()[0] == statistics.STATISTICS_TARGET
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statement_timeout")
+def test_a_search_that_takes_too_long_is_stopped_with_a_message(client, make_article, monkeypatch):
+    make_article(headline="Zeppelin lands in park")
+    slow = Func(function="pg_sleep", template="pg_sleep(1)::text", output_field=TextField())
+    monkeypatch.setattr(SearchForm, "search", lambda form, articles: articles.annotate(nap=slow))
+    monkeypatch.setattr(backends, "SEARCH_SECONDS", 0.1)
+
+    response = search_page(client, q="zeppelin")
+
+    assert response.context["object_list"] == []
+    assert "This search took too long and was stopped." in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert 'value="zeppelin"' in response.content.decode()
