@@ -113,10 +113,15 @@ class KeptPage:
         return replace(self, purge_number=purge_number), seconds
 
 
+# Part of every page's key: change it with KeptPage's fields, so that a release never
+# reads the pages an earlier one kept in a shared cache.
+PAGE_FORMAT = 2
+
+
 def page_key(request):
     """Return the cache key of the page `request` asks for."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pagecache:page:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pagecache:page:{PAGE_FORMAT}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def look_up(key):
