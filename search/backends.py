@@ -135,6 +135,7 @@ def time_limit(using, seconds=None):
         yield
         return
     milliseconds = int((SEARCH_SECONDS if seconds is None else seconds) * 1000)
+    # A transaction, since SET LOCAL lasts until it ends (inside a test's, a savepoint).
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])

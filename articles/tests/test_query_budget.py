@@ -21,6 +21,11 @@ QUERY_BUDGET = 6
 ARTICLE_QUERIES = 4
 
 
+# A block in a transaction of its own (search's time limit) gets a savepoint here only
+# because each test runs inside a transaction; served, the block is the transaction.
+TEST_ONLY_STATEMENTS = ("SAVEPOINT ", "RELEASE SAVEPOINT ")
+
+
 def warm_site_cache():
     """
     Fill what every page reads from the cache (the section navigation, the publisher
@@ -100,7 +105,7 @@ def busy_newsroom(make_article, make_author, make_organisation, make_affiliation
         "latest",
     ],
 )
-def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_assert_max_num_queries, page):
+def test_reader_pages_stay_within_query_budget(client, busy_newsroom, page):
     urls = {
         "home": "/",
         "article": busy_newsroom["articles"][0].get_absolute_url(),
@@ -117,9 +122,11 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, django_ass
     }
     warm_site_cache()
     budget = ARTICLE_QUERIES if page.startswith(("article", "shared_preview")) else QUERY_BUDGET
-    with django_assert_max_num_queries(budget):
+    with CaptureQueriesContext(connection) as queries:
         response = client.get(urls[page])
     assert response.status_code == 200
+    statements = [query["sql"] for query in queries if not query["sql"].startswith(TEST_ONLY_STATEMENTS)]
+    assert len(statements) <= budget, statements
     html = response.content.decode()
     if not page.startswith("search"):  # Search results are text only.
         assert "<picture>" in html
