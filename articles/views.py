@@ -58,6 +58,8 @@ def article_page_context(request, article):
 
 
 class ArticleDetailView(DateDetailView):
+    # Named, so that the date mixin does not build the page's queryset a second time to find it.
+    model = Article
     date_field = "published_at"
     month_format = "%m"
     day_format = "%d"
