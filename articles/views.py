@@ -153,6 +153,8 @@ class TagView(ObjectArticleListView):
 class ArchiveMixin(SharedListPageMixin, UncountedPaginationMixin):
     """Show the stories published in a year, a month or a day, newest first, twenty a page."""
 
+    # Named, so that the date mixin does not build the queryset a second time to find it.
+    model = Article
     date_field = "published_at"
     month_format = "%m"
     # An empty day is a page saying so, and previous and next are the neighbouring days:
