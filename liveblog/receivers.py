@@ -38,7 +38,8 @@ def live_blog_on_the_page(sender, article, request, is_preview, **kwargs):
         "live_cursor": entry_cursor(page[0]) if page else "",
         "live_poll_seconds": settings.NEWSROOM_LIVE_POLL_SECONDS,
         "live_feed_url": reverse("liveblog:feed", args=[article.pk]),
-        "live_structured_data": json_ld(live_blog_posting(live_blog, entries, request)),
+        # Previews are kept out of indexes, and their page leaves the structured data out.
+        "live_structured_data": "" if is_preview else json_ld(live_blog_posting(live_blog, entries, request)),
     }
 
 
