@@ -173,7 +173,9 @@ class TestArticleChangelist:
             make_article()
         assert EstimatingPaginator(Article.objects.all(), 50).count == 3
 
-    @pytest.mark.parametrize("query", ["status=draft", "tag=drones", "q=Kim", "published_at__year=2023"])
+    @pytest.mark.parametrize(
+        "query", ["status=draft", "tag=drones", "q=Kim", "published_at__year=2023", "q=Kim&tag=drones&_facets=True"]
+    )
     def test_filters_and_search(self, superuser_client, make_article, query):
         make_article(headline="Kim story", tags=["Drones"])
         response = superuser_client.get(reverse("admin:articles_article_changelist") + "?" + query)

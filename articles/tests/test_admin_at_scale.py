@@ -110,6 +110,12 @@ class TestTagFilter:
 
 
 class TestCount:
+    def test_a_counted_list_offers_to_select_it_all(self, superuser_client, make_article, monkeypatch):
+        monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+        for _ in range(3):
+            make_article()
+        assert "Select all 3 articles" in superuser_client.get(CHANGELIST).content.decode()
+
     def test_a_short_list_is_counted_exactly_by_a_bounded_query(self, make_article):
         for _ in range(3):
             make_article()
@@ -130,8 +136,10 @@ class TestCount:
         assert paginator.is_capped and not paginator.is_exact
         counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
         assert len(counts) == 1 and "LIMIT 3" in counts[0], counts
-        response = superuser_client.get(CHANGELIST)
-        assert "More than 2 articles; the first 2 shown." in response.content.decode()
+        html = superuser_client.get(CHANGELIST).content.decode()
+        assert "More than 2 articles; the first 2 shown." in html
+        # "Select all 2 articles" would act on all four.
+        assert "Select all 2 articles" not in html and "Select all 4" not in html and 'class="action-counter"' in html
 
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is PostgreSQL's")
     def test_beyond_the_cap_a_long_list_takes_the_planners_estimate(self, make_article, monkeypatch):
