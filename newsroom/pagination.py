@@ -233,8 +233,9 @@ class EstimatingPaginator(Paginator):
 
     @property
     def is_exact(self):
-        """Tell whether `count` is the list's exact length (asking for it first, which sets how it was found)."""
-        return self.count <= self.COUNT_UP_TO and not self.is_capped
+        """Tell whether `count` is the list's exact length."""
+        _ = self.count  # Finding it sets how it was found.
+        return not (self.is_estimate or self.is_capped)
 
     @cached_property
     def count(self):
