@@ -107,3 +107,13 @@ def test_few_matches_are_read_through_the_index(superuser_client, ferries, monke
     # Left to the planner, which knows how to read a few matches through the index.
     assert ") IS TRUE" not in page_query(queries)
     assert not any("IN (SELECT" in query["sql"] for query in queries.captured_queries)  # No sample of the newest.
+
+
+def test_a_search_sorted_by_another_column_is_read_through_the_index(superuser_client, ferries, many_matches):
+    """No index holds the list by status: walking it would sort every story, not only the matches."""
+    status_column = str(1 + ArticleAdmin.list_display.index("status"))  # After the action checkbox.
+    with CaptureQueriesContext(connection) as queries:
+        response = superuser_client.get(CHANGELIST, {"q": "ferry", "o": status_column})
+    in_order = Article.objects.filter(pk__in=[story.pk for story in ferries]).order_by("status", "-pk")
+    assert shown(response) == list(in_order.values_list("pk", flat=True)[:3])
+    assert not any(") IS TRUE" in query["sql"] or "IN (SELECT" in query["sql"] for query in queries.captured_queries)
