@@ -216,22 +216,41 @@ def query_string(query):
 
 class EstimatingPaginator(Paginator):
     """
-    A paginator for the admin's lists that counts exactly up to ESTIMATE_ABOVE rows and
-    beyond that, on PostgreSQL, takes the planner's estimate: an exact count of a
-    million stories reads them all on every load, and nobody pages to the last of them.
+    A paginator for the admin's lists that never reads a whole list to count it. It counts
+    up to COUNT_UP_TO rows (a bounded query: it stops there); a list longer than that
+    is, on PostgreSQL, as long as the planner estimates when that is more than
+    ESTIMATE_ABOVE, and otherwise "more than COUNT_UP_TO", paged that far. An exact count
+    of a million stories, or of a common word's 40,000 matches, reads them all on every
+    load, and nobody pages to the last of them.
     """
 
+    COUNT_UP_TO = 1_000
     ESTIMATE_ABOVE = 10_000
+
+    # How `count` was found: exactly, from the planner's estimate, or stopped at COUNT_UP_TO.
+    is_estimate = False
+    is_capped = False
+
+    @property
+    def is_exact(self):
+        """Tell whether `count` is the list's exact length."""
+        _ = self.count  # Finding it sets how it was found.
+        return not (self.is_estimate or self.is_capped)
 
     @cached_property
     def count(self):
         queryset = self.object_list
         if queryset.query.is_empty():
             return 0  # none(): nothing to plan, and nothing to count.
+        counted = queryset.order_by()[: self.COUNT_UP_TO + 1].count()
+        if counted <= self.COUNT_UP_TO:
+            return counted
         if connections[queryset.db].vendor == "postgresql":
             # EXPLAIN plans the query without running it; its top node says how many rows it expects.
             plan = json.loads(queryset.explain(format="json"))
             estimate = int(plan[0]["Plan"]["Plan Rows"])
             if estimate > self.ESTIMATE_ABOVE:
+                self.is_estimate = True
                 return estimate
-        return super().count
+        self.is_capped = True
+        return self.COUNT_UP_TO

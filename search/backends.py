@@ -21,7 +21,7 @@ from itertools import batched
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import NotSupportedError, OperationalError, connections, transaction
-from django.db.models import ExpressionWrapper, F, FloatField, Func, TextField, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, Func, Q, TextField, Value
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -120,6 +120,12 @@ def search_articles(articles, query, *, newest_first=False):
     return matches.filter(pk__in=window).annotate(rank=search.rank(), snippet=search.snippet()).order_by(*BEST_FIRST)
 
 
+# The admin's search walks its list rather than sorting every match (search_article_list)
+# when, judging by how many of the list's newest WALK_SAMPLE stories match, its page
+# ends within WALK_ROWS stories of the top: each costs about 10 µs on PostgreSQL.
+WALK_SAMPLE = 1000
+WALK_ROWS = 10_000
+
 # A reader's search stops after this long: PostgreSQL may misjudge how common a word is
 # and read far more of the archive than it should, and a search must not hold a worker.
 SEARCH_SECONDS = 3
@@ -157,6 +163,14 @@ class _PostgreSQLSearch:
     def matching(self, articles):
         return articles.filter(search_vector=self.query)
 
+    def matching_in_order(self, articles):
+        """
+        Return the same matches as matching(), found by testing each of `articles` in
+        their order: no index answers `(… @@ …) IS TRUE`, so the planner walks the
+        order's index and stops after the page asked for.
+        """
+        return articles.filter(_IsTrue(Q(search_vector=self.query)))
+
     def rank(self):
         return SearchRank(
             F("search_vector"), self.query, weights=[0.0, BODY_WEIGHT, STANDFIRST_WEIGHT, HEADLINE_WEIGHT]
@@ -175,6 +189,11 @@ class _PostgreSQLSearch:
             fragment_delimiter=f" {SNIPPET_ELLIPSIS} ",
         )
         return ExpressionWrapper(headline, output_field=Snippet())
+
+
+class _IsTrue(Func):
+    template = "(%(expressions)s) IS TRUE"
+    output_field = BooleanField()
 
 
 class _SQLiteSearch:
@@ -289,6 +308,21 @@ def forget_articles(pks, using="default"):
             _delete_sqlite_entries(connection, cursor, pks)
 
 
-def search_article_list(queryset, words):
-    """Find the stories of the admin's article list through the full-text index (ArticleAdmin.full_text_search)."""
+def search_article_list(queryset, words, *, until=None):
+    """
+    Find the stories of the admin's article list (ArticleAdmin.full_text_search), through
+    the full-text index. `until`, when the list is known to hold many matches, is how
+    many of them in the list's order the caller will read (the end of its page): on
+    PostgreSQL, if they lie close enough to the top of `queryset`, as the newest of it
+    tell, they are then found by reading `queryset` in its order and asking of each
+    story whether it matches, stopping at the page's end. SQLite's FTS5 hands over every
+    match either way (107 ms for 8,000 of 200,000 stories).
+    """
+    query = clean_query(words)
+    if until is not None and query and connections[queryset.db].vendor == "postgresql":
+        walked = _PostgreSQLSearch(query).matching_in_order(queryset)
+        newest = queryset.values("pk")[:WALK_SAMPLE]
+        hits = walked.filter(pk__in=newest).count()
+        if hits and until * WALK_SAMPLE / hits <= WALK_ROWS:
+            return walked
     return search_articles(queryset, words, newest_first=None)

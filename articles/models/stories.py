@@ -152,6 +152,23 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-listed_at", "-listed_id")
         )
 
+    def linked_to(self, link, **lookups):
+        """
+        Return these articles linked by `link` ("bylines" or "tagged_items") to what
+        `lookups` name, drafts included, each annotated with the link's copy of its
+        publication date (`listed_at`), in no particular order. A list ordered by
+        `listed_at` first is in publication order, and walks the link's index on
+        (author or tag, date, article) rather than reading all the links and sorting.
+        """
+        condition = Q(**{f"{link}__{name}": value for name, value in lookups.items()})
+        article = self.model._meta.get_field(link).related_model.ARTICLE_FIELD
+        return (
+            self.annotate(listing=FilteredRelation(link, condition=condition))
+            # Filter first, so the join is an inner one that the annotation then reuses.
+            .filter(**{f"listing__{article}__isnull": False})
+            .annotate(listed_at=F("listing__published_at"))
+        )
+
     def published(self):
         """Return articles that readers may see now: published, due, out of embargo and not expired."""
         return self.filter(visible_to_readers(timezone.now()))
