@@ -455,3 +455,64 @@ def test_a_search_that_takes_too_long_is_stopped_with_a_message(client, make_art
     assert "This search took too long and was stopped." in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert 'value="zeppelin"' in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5")
+class TestSQLiteWalksNewestFirstForCommonWords:
+    """
+    With as many matches as the search shows (backends.MANY_MATCHES, three here), SQLite
+    walks the stories' date index and tests each against the matches, stopping after the
+    page; with fewer, it reads them from FTS5. Either way the page is the same.
+    """
+
+    @pytest.fixture
+    def ferry_stories(self, make_article, monkeypatch):
+        monkeypatch.setattr(backends, "MANY_MATCHES", 3)
+        now = timezone.now()
+        # Not made in date order, so that the order of ids is not the order of dates.
+        for hours in (5, 1, 4, 2, 3):
+            make_article(
+                headline=f"Ferry crossing {hours}",
+                body=f"<p>The ferry sailed at {hours}.</p>",
+                published_at=now - timedelta(hours=hours),
+            )
+        make_article(headline="Ferry draft", status=Article.Status.DRAFT, published_at=None)
+        make_article(headline="Tram story", published_at=now)
+
+    def page_sql(self, queries):
+        (sql,) = [query["sql"] for query in queries.captured_queries if "snippet(" in query["sql"]]
+        return sql
+
+    def test_a_common_word_walks_the_date_index_and_stops_after_the_page(self, client, ferry_stories):
+        with CaptureQueriesContext(connection) as queries:
+            response = search_page(client, q="ferry")
+
+        headlines = [article.headline for article in found(response)]
+        assert headlines == [f"Ferry crossing {hours}" for hours in (1, 2, 3, 4, 5)]
+        assert all("<mark>" in article.snippet.lower() for article in found(response))
+        sql = self.page_sql(queries)
+        assert '+"articles_article"."id" IN' in sql, sql
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = " | ".join(row[-1] for row in cursor.fetchall())
+        assert "USING INDEX article_status_published" in plan, plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+    def test_the_walk_finds_what_reading_every_match_finds(self, ferry_stories, monkeypatch):
+        walked = [
+            (article.pk, article.snippet)
+            for article in search_articles(Article.objects.published(), "ferry", newest_first=True)
+        ]
+        monkeypatch.setattr(backends, "MANY_MATCHES", 100)
+        read = [
+            (article.pk, article.snippet)
+            for article in search_articles(Article.objects.published(), "ferry", newest_first=True)
+        ]
+        assert walked == read and len(walked) == 5
+
+    def test_a_rare_word_is_read_from_the_index(self, client, ferry_stories):
+        with CaptureQueriesContext(connection) as queries:
+            response = search_page(client, q="tram")
+
+        assert [article.headline for article in found(response)] == ["Tram story"]
+        assert '+"articles_article"."id"' not in self.page_sql(queries)
