@@ -133,31 +133,12 @@ class ArticleQuerySet(models.QuerySet):
                 )
             )
 
-    def listed_under(self, link, **lookups):
-        """
-        Return these articles linked by `link` ("bylines" or "tagged_items") to what
-        `lookups` name (author=…, tag=…), newest first, each annotated with the link's
-        copy of its publication date (`listed_at`) and its article's id (`listed_id`).
-        Ordering and paging by those two walks the link's index on (author or tag, date,
-        article) and stops after a page, however old or many the stories are.
-        """
-        condition = Q(**{f"{link}__{name}": value for name, value in lookups.items()})
-        article = self.model._meta.get_field(link).related_model.ARTICLE_FIELD
-        return (
-            self.annotate(listing=FilteredRelation(link, condition=condition))
-            # Filter first, so the join is an inner one that the annotations then reuse
-            # (a link without a date is a draft's).
-            .filter(listing__published_at__isnull=False)
-            .annotate(listed_at=F("listing__published_at"), listed_id=F(f"listing__{article}"))
-            .order_by("-listed_at", "-listed_id")
-        )
-
     def linked_to(self, link, **lookups):
         """
         Return these articles linked by `link` ("bylines" or "tagged_items") to what
-        `lookups` name, drafts included, each annotated with the link's copy of its
-        publication date (`listed_at`), in no particular order. A list ordered by
-        `listed_at` first is in publication order, and walks the link's index on
+        `lookups` name (author=…, tag=…), drafts included, each annotated with the link's
+        copy of its publication date (`listed_at`), in no particular order. A list ordered
+        by `listed_at` first is in publication order, and walks the link's index on
         (author or tag, date, article) rather than reading all the links and sorting.
         """
         condition = Q(**{f"{link}__{name}": value for name, value in lookups.items()})
@@ -167,6 +148,21 @@ class ArticleQuerySet(models.QuerySet):
             # Filter first, so the join is an inner one that the annotation then reuses.
             .filter(**{f"listing__{article}__isnull": False})
             .annotate(listed_at=F("listing__published_at"))
+        )
+
+    def listed_under(self, link, **lookups):
+        """
+        Return these articles linked_to() what `lookups` name, published ones' links only,
+        newest first, each annotated also with the link's article id (`listed_id`).
+        Ordering and paging by those two walks the link's index and stops after a page,
+        however old or many the stories are.
+        """
+        article = self.model._meta.get_field(link).related_model.ARTICLE_FIELD
+        return (
+            self.linked_to(link, **lookups)
+            .filter(listed_at__isnull=False)  # A link without a date is a draft's.
+            .annotate(listed_id=F(f"listing__{article}"))
+            .order_by("-listed_at", "-listed_id")
         )
 
     def published(self):
