@@ -169,7 +169,15 @@ def took_too_long(error):
     return isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED
 
 
-class _PostgreSQLSearch:
+class _Search:
+    """What both databases' searches share; each names its index's `matching()` and `snippet()`."""
+
+    def newest_first(self, articles):
+        """Return the matches newest first, each with its snippet, reading every match and sorting them by date."""
+        return self.matching(articles).annotate(snippet=self.snippet()).order_by(*NEWEST_FIRST)
+
+
+class _PostgreSQLSearch(_Search):
     def __init__(self, query):
         self.query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
 
@@ -179,10 +187,8 @@ class _PostgreSQLSearch:
     def matching(self, articles):
         return articles.filter(search_vector=self.query)
 
-    def newest_first(self, articles):
-        # The planner walks the date index for a common word and reads the full-text
-        # index for a rare one, as its statistics tell (search app, migration 0002).
-        return self.matching(articles).annotate(snippet=self.snippet()).order_by(*NEWEST_FIRST)
+    # newest_first(): the planner walks the date index for a common word and reads the
+    # full-text index for a rare one, as its statistics tell (search app, migration 0002).
 
     def matching_in_order(self, articles):
         """
@@ -217,7 +223,7 @@ class _IsTrue(Func):
     output_field = BooleanField()
 
 
-class _SQLiteSearch:
+class _SQLiteSearch(_Search):
     index = F("search_entry__full_text")
 
     def __init__(self, query):
@@ -242,7 +248,7 @@ class _SQLiteSearch:
         """
         entries = SearchEntry.objects.using(articles.db).filter(full_text=self.match)
         if entries[:MANY_MATCHES].count() < MANY_MATCHES:
-            return self.matching(articles).annotate(snippet=self.snippet()).order_by(*NEWEST_FIRST)
+            return super().newest_first(articles)
         page_snippet = entries.filter(pk=OuterRef("pk")).annotate(excerpt=self.snippet(F("full_text")))
         return (
             # Unary "+" keeps SQLite from reading the stories by id from the list of matches.
