@@ -11,18 +11,15 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
+from articles.tests.test_admin_at_scale import ADMIN_ORDER, CHANGELIST, listing_query, shown
 from articles.tests.test_query_plans import explain
 from newsroom.pagination import EstimatingPaginator
 
 pytestmark = pytest.mark.django_db
-
-CHANGELIST = reverse("admin:articles_article_changelist")
-ADMIN_ORDER = ("-published_at", "-created_at", "-pk")
 
 
 @pytest.fixture
@@ -48,20 +45,6 @@ def many_matches(monkeypatch):
     monkeypatch.setattr(ArticleAdmin, "list_per_page", 3)
 
 
-def page_query(queries):
-    (sql,) = [
-        query["sql"]
-        for query in queries.captured_queries
-        if query["sql"].startswith('SELECT "articles_article"."id"')
-        and re.search(r"LIMIT \d+( OFFSET \d+)?$", query["sql"])
-    ]
-    return sql
-
-
-def shown(response):
-    return [article.pk for article in response.context["cl"].result_list]
-
-
 def test_pages_hold_every_match_in_the_lists_order(superuser_client, ferries, many_matches):
     in_order = Article.objects.filter(pk__in=[story.pk for story in ferries]).order_by(*ADMIN_ORDER)
     expected = list(in_order.values_list("pk", flat=True)[: EstimatingPaginator.COUNT_UP_TO])
@@ -83,7 +66,7 @@ def test_a_common_words_page_is_found_newest_first_and_stops(
     assert response.status_code == 200
     counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
     assert any("LIMIT 7" in sql for sql in counts), counts  # The count stops after COUNT_UP_TO + 1.
-    sql = page_query(queries)
+    sql = listing_query(queries)
     assert sql.endswith("LIMIT 3"), sql
     if connection.vendor == "postgresql":
         assert ") IS TRUE" in sql, sql
@@ -105,7 +88,7 @@ def test_few_matches_are_read_through_the_index(superuser_client, ferries, monke
         response = superuser_client.get(CHANGELIST, {"q": "ferry"})
     assert response.context["cl"].paginator.is_exact and response.context["cl"].result_count == 8
     # Left to the planner, which knows how to read a few matches through the index.
-    assert ") IS TRUE" not in page_query(queries)
+    assert ") IS TRUE" not in listing_query(queries)
     assert not any("IN (SELECT" in query["sql"] for query in queries.captured_queries)  # No sample of the newest.
 
 
