@@ -157,6 +157,13 @@ def test_the_organisation_page_walks_the_newest_stories(client, newsroom, make_o
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     (sql,) = [sql for sql in reader_queries(client, newsroom["agency"].get_absolute_url()) if "LIMIT 21" in sql]
+    assert "EXISTS(" in sql, sql  # A condition on each story, not a join to the sources.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # As over an archive, where reading the stories and sorting them costs far more
+            # than walking: on a few rows the planner may sort them, whatever the query allows.
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
     plan = "\n".join(explain(sql))
     if connection.vendor == "postgresql":
         assert re.search(r"Index Scan( Backward)? using article_published", plan), plan
