@@ -62,7 +62,7 @@ class SearchForm(forms.Form):
         return author
 
     def search(self, articles):
-        """Return those of `articles` that match this valid form, best first."""
+        """Return those of `articles` that match this valid form, in the order it asks for, to slice into pages."""
         data = self.cleaned_data
         if data["section"]:
             articles = articles.filter(section=data["section"])

@@ -30,7 +30,7 @@ class SearchView(UncountedPaginationMixin, ListView):
     def paginate_queryset(self, queryset, page_size):
         # The page's rows are read here (CappedPaginator lists them), within the time limit.
         try:
-            with time_limit(queryset.db):
+            with time_limit(Article.objects.db):
                 return super().paginate_queryset(queryset, page_size)
         except OperationalError as error:
             if not took_too_long(error):
@@ -48,7 +48,7 @@ class SearchView(UncountedPaginationMixin, ListView):
     def get_queryset(self):
         if not self.form.is_valid():
             return Article.objects.none()
-        return self.form.search(Article.objects.published()).for_listing()
+        return self.form.search(Article.objects.published().for_listing())
 
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data["q"] if self.form.is_valid() else ""

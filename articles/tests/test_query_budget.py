@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.models import Byline, Correction, PreviewLink, Section
 from authors.models import Organisation
 from pagecache.state import current_generation
+from search import backends as search_backends
 
 QUERY_BUDGET = 6
 # The story page reads the story with its tags, sources and corrections, then its bylines,
@@ -28,13 +29,16 @@ TEST_ONLY_STATEMENTS = ("SAVEPOINT ", "RELEASE SAVEPOINT ")
 
 def warm_site_cache():
     """
-    Fill what every page reads from the cache (the section navigation, the publisher
-    and the page cache's generation), so the counts are those of a running site; the
-    first page after a section or organisation changes, or after a purge, runs more.
+    Fill what pages read from the cache (the section navigation, the publisher, the
+    page cache's generation and how far back search walks), so the counts are those of
+    a running site; the first page after a section or organisation changes, or after a
+    purge, runs more.
     """
     Section.objects.navigation()
     Organisation.objects.publisher()
     current_generation()
+    for stories in (search_backends.PAGE_WALK_STORIES, search_backends.WINDOW_WALK_STORIES):
+        search_backends.recent_cutoff("default", stories)
 
 
 @pytest.fixture

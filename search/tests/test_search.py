@@ -2,6 +2,7 @@
 
 import importlib
 import pkgutil
+import re
 from datetime import timedelta
 from io import StringIO
 from types import SimpleNamespace
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from articles import migrations
 from articles.models import Article
+from articles.tests.test_query_budget import QUERY_BUDGET, TEST_ONLY_STATEMENTS, warm_site_cache
 from search import backends
 from search.backends import MAX_QUERY_LENGTH, fts5_query, search_articles
 from search.forms import SearchForm
@@ -516,3 +518,86 @@ class TestSQLiteWalksNewestFirstForCommonWords:
 
         assert [article.headline for article in found(response)] == ["Tram story"]
         assert '+"articles_article"."id"' not in self.page_sql(queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's walk of the date index")
+class TestPostgreSQLWalksOnlyThroughTheNewestStories:
+    """
+    A reader's search on PostgreSQL reads a page from the matches among the newest
+    stories (backends.PAGE_WALK_STORIES, three here) when they hold it, and otherwise
+    sorts every match found through the full-text index (backends.recent_first): a word
+    common only in old stories no longer makes it walk the whole archive.
+    """
+
+    SORTED_MATCHES = "+ interval '0'"  # backends._UnindexedDate: every match, sorted.
+
+    @pytest.fixture
+    def archive(self, make_article, monkeypatch):
+        """Five old stories about an airship and, newest, three about a ferry and the airship's hangar."""
+        monkeypatch.setattr(backends, "PAGE_WALK_STORIES", 3)
+        monkeypatch.setattr(backends, "WINDOW_WALK_STORIES", 3)
+        now = timezone.now()
+        # Not made in date order, so that the order of ids is not the order of dates.
+        old = {
+            days: make_article(
+                headline=f"Airship {days}", body="<p>It flew.</p>", published_at=now - timedelta(days=days)
+            )
+            for days in (40, 10, 30, 20, 50)
+        }
+        for hours in (3, 1, 2):
+            make_article(
+                headline=f"Ferry {hours}", body="<p>The hangar is empty.</p>", published_at=now - timedelta(hours=hours)
+            )
+        return [old[days] for days in sorted(old)]
+
+    def read(self, query, page, **kwargs):
+        with CaptureQueriesContext(connection) as queries:
+            rows = list(search_articles(Article.objects.published(), query, **kwargs)[page])
+        return [row.headline for row in rows], [query["sql"] for query in queries]
+
+    def test_a_word_found_only_in_older_stories_is_read_through_the_full_text_index(self, client, archive):
+        warm_site_cache()
+        with CaptureQueriesContext(connection) as queries:
+            response = search_page(client, q="airship")
+
+        assert found(response) == archive
+        statements = [query["sql"] for query in queries if not query["sql"].startswith(TEST_ONLY_STATEMENTS)]
+        walked, sorted_ = [sql for sql in statements if "ts_headline" in sql]
+        assert '"articles_article"."published_at" >= ' in walked and self.SORTED_MATCHES not in walked
+        assert self.SORTED_MATCHES in sorted_
+        assert len(statements) <= QUERY_BUDGET, statements
+
+    def test_a_page_the_newest_stories_hold_is_read_from_them_alone(self, archive):
+        warm_site_cache()
+        headlines, statements = self.read("hangar", slice(0, 2), newest_first=True)
+
+        assert headlines == ["Ferry 1", "Ferry 2"]
+        assert len(statements) == 1 and self.SORTED_MATCHES not in statements[0]
+
+    @pytest.mark.parametrize("page", [slice(0, 2), slice(1, 3), slice(2, 10), slice(3, 6)])
+    def test_pages_are_the_same_as_from_reading_every_match(self, archive, page, monkeypatch):
+        read_here = self.read("airship OR hangar", page, newest_first=True)[0]
+        monkeypatch.setattr(backends, "PAGE_WALK_STORIES", 1000)  # More than there are: a plain query.
+        assert read_here == self.read("airship OR hangar", page, newest_first=True)[0]
+
+    def test_the_best_matches_are_ranked_among_the_newest_matches_found_either_way(self, archive, monkeypatch):
+        monkeypatch.setattr(backends, "RELEVANCE_WINDOW", 2)
+        assert self.read("hangar", slice(0, 10))[0] == ["Ferry 1", "Ferry 2"]
+        assert self.read("airship", slice(0, 10))[0] == ["Airship 10", "Airship 20"]
+        assert self.read("airship OR hangar", slice(0, 10))[0] == ["Ferry 1", "Ferry 2"]
+
+    def test_the_sorted_matches_cannot_be_read_by_walking_the_date_index(self, archive):
+        results = search_articles(Article.objects.published(), "airship", newest_first=True)
+
+        assert isinstance(results, backends.RecentFirst)
+        plan = results.every[:10].explain()
+        assert re.search(r"Sort Key: \(\((\w+\.)?published_at \+ '00:00:00'::interval\)\) DESC", plan), plan
+
+    def test_how_far_back_the_newest_stories_reach_is_read_once_a_while(self, archive):
+        with CaptureQueriesContext(connection) as first:
+            self.read("airship", slice(0, 2), newest_first=True)
+        with CaptureQueriesContext(connection) as second:
+            self.read("airship", slice(0, 2), newest_first=True)
+
+        assert len(first) == len(second) + 1
+        assert backends.recent_cutoff("default", 3) == Article.objects.get(headline="Ferry 3").published_at
