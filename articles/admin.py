@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.utils import label_for_field
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect, JsonResponse
@@ -77,8 +78,10 @@ class ArticleChangeList(ChangeList):
       in its order: through the full-text index PostgreSQL read every match and sorted
       them (180 ms for 41,802 of a million stories), as its planner takes two common
       words to be rarer together than they are.
-    Sorted by another column, the list is sorted whole, as Django's is, and a search is
-    read through the index: walking an order no index holds would sort the whole list.
+    Sorted by another column, a list short enough to count is sorted whole, as Django's
+    is, and a search is read through the index; a longer list keeps to its date order
+    (keep_to_date_order), since no index holds the column's order and sorting every
+    story in it takes as long as there are stories (0.8 s at a million).
     """
 
     # The list before the search, filtered and ordered (set by get_queryset).
@@ -98,7 +101,7 @@ class ArticleChangeList(ChangeList):
 
     def is_in_date_order(self):
         """Tell whether the list is ordered by date first, which an index holds; by another column it is sorted."""
-        ordering = self.listed.query.order_by
+        ordering = self.queryset.query.order_by
         return bool(ordering) and ordering[0] in ("-published_at", "published_at", "-listed_at", "listed_at")
 
     def get_ordering(self, request, queryset):
@@ -109,10 +112,52 @@ class ArticleChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        if self.listed is not None and self.multi_page and not self.paginator.is_exact and self.is_in_date_order():
+        if not self.multi_page or self.paginator.is_exact:
+            return
+        if not self.is_in_date_order() and (column := self.sorted_column()) is not None:
+            self.keep_to_date_order(request, column)
+        if self.listed is not None:
             page = self.paginator.page(self.page_num)
             found = self.model_admin.full_text_search(self.listed, self.query, until=page.end_index())
             self.result_list = found[page.start_index() - 1 : page.end_index()]
+
+    def sorted_column(self):
+        """Return the name of the column the list is sorted by first (`?o=`, read as Django reads it), or None."""
+        for part in self.params.get(ORDER_VAR, "").split("."):
+            try:
+                name = self.list_display[int(part.rpartition("-")[2])]
+            except (IndexError, ValueError):
+                continue
+            if self.get_ordering_field(name):
+                return name
+        return None
+
+    def keep_to_date_order(self, request, column):
+        """
+        Show this list, too long to count, in its usual order rather than sorted by
+        `column`, and say so. Its page has not been read yet (`result_list` is lazy), so
+        no sort of the whole list runs.
+        """
+        # The column headers and page links then show the usual order, as Django drops `?p=`.
+        del self.params[ORDER_VAR]
+        del self.filter_params[ORDER_VAR]
+        ordering = self.get_ordering(request, self.queryset.order_by())
+        self.queryset = self.queryset.order_by(*ordering)
+        if self.listed is not None:
+            self.listed = self.listed.order_by(*ordering)
+        self.paginator.object_list = self.queryset
+        self.result_list = self.paginator.page(self.page_num).object_list
+        messages.info(
+            request,
+            _(
+                "This list holds more than %(count)s articles, too many to sort by %(column)s, so it is "
+                "shown newest first. Narrow it with the filters or a search, then sort it."
+            )
+            % {
+                "count": f"{EstimatingPaginator.COUNT_UP_TO:,}",
+                "column": label_for_field(column, self.model, self.model_admin),
+            },
+        )
 
 
 class MineListFilter(admin.SimpleListFilter):

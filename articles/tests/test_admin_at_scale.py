@@ -83,7 +83,7 @@ class TestTagFilter:
         )
         assert shown(superuser_client.get(CHANGELIST, {"tag": "drones", "o": column("published_at")})) == oldest_first
 
-    def test_sorting_by_another_column_still_works(self, superuser_client, tagged):
+    def test_sorting_a_short_list_by_another_column_still_works(self, superuser_client, tagged):
         by_headline = list(
             Article.objects.filter(tags__slug="drones").order_by("headline", "-pk").values_list("pk", flat=True)
         )
@@ -113,6 +113,72 @@ class TestTagFilter:
         else:
             # "FOR RIGHT PART OF ORDER BY" likewise sorts within one date only.
             assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+class TestSortingByAnotherColumn:
+    """
+    No index holds the list by headline, status, section or time of editing: a list short
+    enough to count is sorted whole, as Django's is; a longer one keeps to its date order,
+    which an index holds, and says so, rather than sort every story in it.
+    """
+
+    SORTED_BY_ANOTHER_COLUMN = re.compile(
+        r'ORDER BY "articles_(article"\."(headline|status|updated_at)|section"\."position)"'
+    )
+
+    def test_a_list_short_enough_to_count_is_sorted_by_it(self, superuser_client, tagged, monkeypatch):
+        monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+        by_headline = list(Article.objects.order_by("-headline", "-pk").values_list("pk", flat=True)[:2])
+
+        response = superuser_client.get(CHANGELIST, {"o": f"-{column('headline')}"})
+
+        assert shown(response) == by_headline
+        assert "too many to sort" not in response.content.decode()
+
+    @pytest.mark.parametrize("name", ["headline", "status", "section", "updated_at"])
+    def test_a_list_too_long_to_count_keeps_to_its_date_order_and_says_so(
+        self, superuser_client, tagged, monkeypatch, name
+    ):
+        monkeypatch.setattr(EstimatingPaginator, "COUNT_UP_TO", 4)
+        monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+        newest = list(Article.objects.order_by(*ADMIN_ORDER).values_list("pk", flat=True)[:2])
+
+        with CaptureQueriesContext(connection) as queries:
+            response = superuser_client.get(CHANGELIST, {"o": f"-{column(name)}"})
+
+        assert shown(response) == newest
+        html = response.content.decode()
+        assert "This list holds more than 4 articles, too many to sort by" in html
+        assert 'href="?p=2"' in html  # The next page keeps to the date order too.
+        assert 'class="sortable column-published_at sorted descending"' in html
+        lists = [
+            query["sql"] for query in queries.captured_queries if query["sql"].startswith('SELECT "articles_article"')
+        ]
+        assert lists and not any(self.SORTED_BY_ANOTHER_COLUMN.search(sql) for sql in lists), lists
+
+    def test_a_narrowed_list_too_long_to_count_keeps_to_its_own_order(self, superuser_client, tagged, monkeypatch):
+        monkeypatch.setattr(EstimatingPaginator, "COUNT_UP_TO", 4)
+        monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+        tags_newest = list(
+            Article.objects.filter(tags__slug="drones").order_by(*ADMIN_ORDER).values_list("pk", flat=True)[:2]
+        )
+
+        response = superuser_client.get(CHANGELIST, {"tag": "drones", "o": column("headline")})
+
+        assert shown(response) == tags_newest
+        assert "too many to sort by headline" in response.content.decode()
+
+    @pytest.mark.parametrize("order", ["abc", "99", "4", "-", "abc.-99"])
+    def test_an_order_that_names_no_column_to_sort_by_is_not_refused(
+        self, superuser_client, tagged, monkeypatch, order
+    ):
+        monkeypatch.setattr(EstimatingPaginator, "COUNT_UP_TO", 4)
+        monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+        response = superuser_client.get(CHANGELIST, {"o": order})
+        assert response.status_code == 200
+        # Django then orders by id alone, which an index holds.
+        assert shown(response) == list(Article.objects.order_by("-pk").values_list("pk", flat=True)[:2])
+        assert "too many to sort" not in response.content.decode()
 
 
 class TestCount:

@@ -94,11 +94,21 @@ def test_few_matches_are_read_through_the_index(superuser_client, ferries, monke
     assert not any("IN (SELECT" in query["sql"] for query in queries.captured_queries)  # No sample of the newest.
 
 
-def test_a_search_sorted_by_another_column_is_read_through_the_index(superuser_client, ferries, many_matches):
+def test_a_search_sorted_by_another_column_is_read_through_the_index(superuser_client, ferries, monkeypatch):
     """No index holds the list by status: walking it would sort every story, not only the matches."""
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 3)
     status_column = str(1 + ArticleAdmin.list_display.index("status"))  # After the action checkbox.
     with CaptureQueriesContext(connection) as queries:
         response = superuser_client.get(CHANGELIST, {"q": "ferry", "o": status_column})
     in_order = Article.objects.filter(pk__in=[story.pk for story in ferries]).order_by("status", "-pk")
     assert shown(response) == list(in_order.values_list("pk", flat=True)[:3])
     assert not any(") IS TRUE" in query["sql"] or "IN (SELECT" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_search_with_more_matches_than_counted_keeps_to_the_lists_order(superuser_client, ferries, many_matches):
+    """Sorted by another column, so many matches would all be read and sorted: they are shown in the list's order."""
+    status_column = str(1 + ArticleAdmin.list_display.index("status"))
+    response = superuser_client.get(CHANGELIST, {"q": "ferry", "o": status_column})
+    in_order = Article.objects.filter(pk__in=[story.pk for story in ferries]).order_by(*ADMIN_ORDER)
+    assert shown(response) == list(in_order.values_list("pk", flat=True)[:3])
+    assert "too many to sort by status" in response.content.decode()
