@@ -315,6 +315,8 @@ class RecentFirst:
         self.every = every
 
     def __getitem__(self, page):
+        if not isinstance(page, slice):
+            raise TypeError("Search results are read a page at a time, as a slice.")
         if page.stop is not None:
             rows = list(self.recent[page])
             if len(rows) == page.stop - (page.start or 0):
