@@ -10,14 +10,18 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Func, TextField
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
 from articles.tests.test_admin_at_scale import ADMIN_ORDER, CHANGELIST, listing_query, shown
 from articles.tests.test_query_plans import explain
 from newsroom.pagination import EstimatingPaginator
+from search import backends
+from search.backends import search_article_list
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +62,10 @@ def test_a_common_words_page_is_found_newest_first_and_stops(
     superuser_client, ferries, many_matches, django_assert_num_queries
 ):
     # session, user, the filters' choices (3), the count (up to 7 matches), the page and
-    # its bylines; on PostgreSQL also the count's estimate and how many of the newest
-    # stories match, which decides to walk.
-    expected_queries = 10 if connection.vendor == "postgresql" else 8
+    # its bylines; on PostgreSQL also the count's estimate, how many of the newest
+    # stories match, which decides to walk, and the walk's time limit (in a savepoint
+    # here, as the test runs in a transaction: two statements more).
+    expected_queries = 13 if connection.vendor == "postgresql" else 8
     with django_assert_num_queries(expected_queries), CaptureQueriesContext(connection) as queries:
         response = superuser_client.get(CHANGELIST, {"q": "ferry"})
     assert response.status_code == 200
@@ -112,3 +117,64 @@ def test_a_search_with_more_matches_than_counted_keeps_to_the_lists_order(superu
     in_order = Article.objects.filter(pk__in=[story.pk for story in ferries]).order_by(*ADMIN_ORDER)
     assert shown(response) == list(in_order.values_list("pk", flat=True)[:3])
     assert "too many to sort by status" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's walk and planner settings")
+class TestManyMatchesAreNeverWalkedFarOnPostgreSQL:
+    """
+    With more matches than counted, a page is walked for only as long as the walk was
+    planned to take (backends.WALK_SECONDS); otherwise, or when the sample tells it to
+    read the index, its ids are read with the planner kept from walking the list's order
+    or joining row by row (backends.matches_read_whole), then its stories by id.
+    """
+
+    READ_WHOLE = "set_config('enable_nestloop', 'off', true)"
+
+    @pytest.fixture
+    def matches(self, ferries):
+        return search_article_list(Article.objects.order_by(*ADMIN_ORDER), "ferry")
+
+    def page(self, listed, page):
+        with CaptureQueriesContext(connection) as queries:
+            rows = listed[page]
+        return [row.pk for row in rows], [query["sql"] for query in queries.captured_queries]
+
+    def test_a_walk_that_takes_too_long_gives_way_to_the_index(self, matches, monkeypatch):
+        monkeypatch.setattr(backends, "WALK_SECONDS", 0.05)
+        slow_walk = matches.annotate(
+            nap=Func(function="pg_sleep", template="pg_sleep(1)::text", output_field=TextField())
+        )
+
+        pks, statements = self.page(backends.ListedMatches(matches, walked=slow_walk), slice(2, 5))
+
+        assert pks == list(matches.values_list("pk", flat=True)[2:5])
+        assert any("pg_sleep" in sql for sql in statements)  # Tried, and stopped.
+        assert any(self.READ_WHOLE in sql for sql in statements)
+
+    def test_a_walk_in_time_is_the_page(self, matches):
+        pks, statements = self.page(backends.ListedMatches(matches, walked=matches), slice(0, 3))
+
+        assert pks == list(matches.values_list("pk", flat=True)[:3])
+        assert not any(self.READ_WHOLE in sql for sql in statements)
+
+    def test_without_a_walk_the_ids_are_read_whole_then_the_stories(self, matches):
+        pks, statements = self.page(backends.ListedMatches(matches), slice(1, 4))
+
+        assert pks == list(matches.values_list("pk", flat=True)[1:4])
+        setting, ids, stories = [sql for sql in statements if "SAVEPOINT" not in sql]
+        assert self.READ_WHOLE in setting and "enable_indexscan" in setting
+        assert ids.startswith('SELECT "articles_article"."id" AS "pk" FROM') and ids.endswith("LIMIT 3 OFFSET 1")
+        assert '"articles_article"."id" IN (' in stories
+
+    def test_read_whole_a_tags_matches_are_joined_whole_not_walked(self, make_article):
+        for hours in range(4):
+            make_article(
+                headline=f"Ferry {hours}", tags=["Harbour"], published_at=timezone.now() - timedelta(hours=hours)
+            )
+        harbour = Tag.objects.get(slug="harbour")
+        listed = Article.objects.linked_to("tagged_items", tag=harbour.pk).order_by("-listed_at", "-created_at", "-pk")
+        matches = search_article_list(listed, "ferry")
+        with backends.matches_read_whole(connection.alias):
+            plan = matches.values_list("pk", flat=True)[:2].explain()
+        assert "Nested Loop" not in plan and not re.search(r"(?<!Bitmap )Index (Only )?Scan", plan), plan
+        assert "Hash Join" in plan or "Merge Join" in plan, plan
