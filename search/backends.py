@@ -547,7 +547,9 @@ def matches_read_whole(using):
     then reads its matches through the full-text index (a bitmap scan), joins them to
     the rest of the list whole (a tag's links) and sorts them. Its planner, knowing
     how common a word is but not where its matches lie, may otherwise walk the list
-    back to the oldest of them.
+    back to the oldest of them. (A reader's search reads one table in one order, so
+    ordering by _UnindexedDate does there, in one query; by a tag's link's date, the
+    planner sorted the tag's 261,026 links and walked them, testing each story: 4.5 s.)
     """
     settings = ("enable_indexscan", "enable_indexonlyscan", "enable_nestloop")
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
