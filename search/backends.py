@@ -105,22 +105,20 @@ def clean_query(query):
     return " ".join(printable.split())[:MAX_QUERY_LENGTH]
 
 
-def search_articles(articles, query, *, newest_first=False, within=None):
+def search_articles(articles, query, *, newest_first=False):
     """
     Return those of `articles` that match `query`, annotated with `snippet`: newest first,
     or best first (annotated with `rank`), ranking the newest RELEVANCE_WINDOW matches,
     for a paginator to slice (on PostgreSQL, a RecentFirst or its ranking rather than a
     queryset); with `newest_first=None`, only the matches, a queryset in no order and
-    with no annotation. `within`: lookups that narrow the search (a section, an author).
+    with no annotation.
     """
     query = clean_query(query)
     if not query:
         return articles.none()
-    within = within or {}
-    articles = articles.filter(**within)
     vendor = connections[articles.db].vendor
     if vendor == "postgresql":
-        search = _PostgreSQLSearch(query, within)
+        search = _PostgreSQLSearch(query)
     elif vendor == "sqlite":
         search = _SQLiteSearch(query)
     else:
@@ -192,10 +190,8 @@ class _Search:
 
 
 class _PostgreSQLSearch(_Search):
-    def __init__(self, query, within=None):
+    def __init__(self, query):
         self.query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        # The lookups that narrow the search: how far back its walk may go is counted in them.
-        self.within = within or {}
 
     def is_possible(self):
         return True
@@ -211,14 +207,12 @@ class _PostgreSQLSearch(_Search):
         common only in old stories makes the walk read back to them (3 s, then stopped,
         for one in 60,000 of the oldest of a million stories).
         """
-        return recent_first(super().newest_first(articles), PAGE_WALK_STORIES, self.within)
+        return recent_first(super().newest_first(articles), PAGE_WALK_STORIES)
 
     def best_first(self, articles):
         """Return the newest RELEVANCE_WINDOW matches, found as recent_first() finds them, best first."""
         newest = recent_first(
-            self.matching(articles).order_by(*NEWEST_FIRST).values_list("pk", flat=True),
-            WINDOW_WALK_STORIES,
-            self.within,
+            self.matching(articles).order_by(*NEWEST_FIRST).values_list("pk", flat=True), WINDOW_WALK_STORIES
         )
         return _Ranked(newest, lambda pks: self.ranked(articles.filter(pk__in=pks)))
 
@@ -277,35 +271,28 @@ WINDOW_WALK_STORIES = 20 * RELEVANCE_WINDOW
 RECENT_CUTOFF_SECONDS = 600
 
 
-def recent_cutoff(using, stories, within=None):
-    """
-    Return the date of the `stories`-th newest published story (of those `within`, lookups
-    such as a section or an author, narrow), or None if there are fewer; kept a while.
-    """
-    within = within or {}
+def recent_cutoff(using, stories):
+    """Return the date of the `stories`-th newest published story, or None if there are fewer; kept a while."""
 
     def read():
-        # Published stories' dates, as their partial indexes hold them: the rule of what
-        # readers may see now is left out, since the date only bounds the walk.
+        # The partial index of published stories holds the dates: no story is read.
         dates = (
             Article.objects.using(using)
-            .filter(status=Article.Status.PUBLISHED, **within)
+            .filter(status=Article.Status.PUBLISHED)
             .order_by("-published_at", "-pk")
             .values_list("published_at", flat=True)
         )
         return next(iter(dates[stories - 1 : stories]), None)
 
-    narrowed = "&".join(f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(within.items()))
-    return get_or_set_quietly(f"search:recent-cutoff:{using}:{stories}:{narrowed}", read, RECENT_CUTOFF_SECONDS)
+    return get_or_set_quietly(f"search:recent-cutoff:{using}:{stories}", read, RECENT_CUTOFF_SECONDS)
 
 
-def recent_first(newest, stories, within=None):
+def recent_first(newest, stories):
     """
     Return `newest`, a queryset of matches ordered newest first, read as RecentFirst
-    reads it within the newest `stories` stories (of those `within` narrows); as it is,
-    when there are fewer.
+    reads it within the newest `stories` stories; as it is, in an archive of fewer.
     """
-    cutoff = recent_cutoff(newest.db, stories, within)
+    cutoff = recent_cutoff(newest.db, stories)
     if cutoff is None:
         return newest
     return RecentFirst(

@@ -64,8 +64,11 @@ class SearchForm(forms.Form):
     def search(self, articles):
         """Return those of `articles` that match this valid form, in the order it asks for, to slice into pages."""
         data = self.cleaned_data
-        within = {name: data[field] for name, field in (("section", "section"), ("authors", "author")) if data[field]}
-        return search_articles(articles, data["q"], newest_first=self.is_newest_first(), within=within)
+        if data["section"]:
+            articles = articles.filter(section=data["section"])
+        if data["author"]:
+            articles = articles.filter(authors=data["author"])
+        return search_articles(articles, data["q"], newest_first=self.is_newest_first())
 
     def is_newest_first(self):
         """Tell whether the results come newest first: unless the reader asks for the best match first."""

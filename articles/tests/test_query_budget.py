@@ -41,15 +41,6 @@ def warm_site_cache():
         search_backends.recent_cutoff("default", stories)
 
 
-def warm_search_cutoff(client, url):
-    """
-    Search once, as readers before did: a search narrowed to a section or an author
-    reads how far back its walk may go once per narrowing and ten minutes
-    (search.backends.recent_cutoff), one query more that first time.
-    """
-    assert client.get(url).status_code == 200
-
-
 @pytest.fixture
 def busy_newsroom(make_article, make_author, make_organisation, make_affiliation, make_section, make_photo):
     """Sixty articles over five sections, each with three bylines, three tags, two sources and a photo."""
@@ -134,8 +125,6 @@ def test_reader_pages_stay_within_query_budget(client, busy_newsroom, page):
         "latest": reverse("articles:latest"),
     }
     warm_site_cache()
-    if page == "search-filtered":
-        warm_search_cutoff(client, urls[page])
     budget = ARTICLE_QUERIES if page.startswith(("article", "shared_preview")) else QUERY_BUDGET
     with CaptureQueriesContext(connection) as queries:
         response = client.get(urls[page])
@@ -211,8 +200,6 @@ def test_query_count_does_not_grow_with_content(
 
     make_article(section=section, authors=[author], tags=["a"], photo=make_photo(size=(120, 80)))
     warm_site_cache()
-    if page == "search":
-        warm_search_cutoff(client, url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
 

@@ -601,16 +601,3 @@ class TestPostgreSQLWalksOnlyThroughTheNewestStories:
 
         assert len(first) == len(second) + 1
         assert backends.recent_cutoff("default", 3) == Article.objects.get(headline="Ferry 3").published_at
-
-    def test_how_far_back_is_counted_in_the_stories_a_filter_leaves(self, archive, make_article, make_section):
-        harbour = make_section(slug="harbour")
-        for days in (60, 70):
-            make_article(
-                section=harbour, headline=f"Harbour {days}", published_at=timezone.now() - timedelta(days=days)
-            )
-        # The second newest in the section, though stories of other sections are newer.
-        assert (
-            backends.recent_cutoff("default", 2, {"section": harbour})
-            == Article.objects.get(headline="Harbour 70").published_at
-        )
-        assert backends.recent_cutoff("default", 2) == Article.objects.get(headline="Ferry 2").published_at
