@@ -301,7 +301,16 @@ def recent_first(newest, stories):
     )
 
 
-class RecentFirst:
+class _ReadByPage:
+    """Results that a paginator reads a page at a time, as a slice, by read()."""
+
+    def __getitem__(self, page):
+        if not isinstance(page, slice):
+            raise TypeError(f"{type(self).__name__} is read a page at a time, as a slice.")
+        return self.read(page)
+
+
+class RecentFirst(_ReadByPage):
     """
     Matches newest first, for a paginator to slice. A slice is read from the matches
     among the newest stories, `recent`, when they hold all of it: the date index is
@@ -314,9 +323,7 @@ class RecentFirst:
         self.recent = recent
         self.every = every
 
-    def __getitem__(self, page):
-        if not isinstance(page, slice):
-            raise TypeError("Search results are read a page at a time, as a slice.")
+    def read(self, page):
         if page.stop is not None:
             rows = list(self.recent[page])
             if len(rows) == page.stop - (page.start or 0):
@@ -327,14 +334,14 @@ class RecentFirst:
         return iter(self.every)
 
 
-class _Ranked:
+class _Ranked(_ReadByPage):
     """The newest RELEVANCE_WINDOW of `newest` matches (RecentFirst), ranked by `rank(pks)`, for a paginator to slice."""
 
     def __init__(self, newest, rank):
         self.newest = newest
         self.rank = rank
 
-    def __getitem__(self, page):
+    def read(self, page):
         return list(self.rank(self.newest[:RELEVANCE_WINDOW])[page])
 
     def __iter__(self):
@@ -508,7 +515,7 @@ def search_article_list(queryset, words, *, until=None):
 WALK_SECONDS = 0.3
 
 
-class ListedMatches:
+class ListedMatches(_ReadByPage):
     """
     Many matches in the order of the admin's list, for the change list to slice. If the
     newest of the list promise that the page ends near its top, it is read by walking
@@ -523,9 +530,7 @@ class ListedMatches:
         self.matches = matches
         self.walked = walked
 
-    def __getitem__(self, page):
-        if not isinstance(page, slice):
-            raise TypeError("The list's matches are read a page at a time, as a slice.")
+    def read(self, page):
         if self.walked is not None:
             try:
                 with time_limit(self.walked.db, WALK_SECONDS):
