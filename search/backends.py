@@ -157,10 +157,22 @@ def time_limit(using, seconds=None):
         yield
         return
     milliseconds = int((SEARCH_SECONDS if seconds is None else seconds) * 1000)
-    # A transaction, since SET LOCAL lasts until it ends (inside a test's, a savepoint).
+    with local_settings(using, statement_timeout=f"{milliseconds}ms"):
+        yield
+
+
+@contextmanager
+def local_settings(using, **settings):
+    """
+    Give PostgreSQL's `settings` (name=value) to the statements of this block only: in
+    a transaction of its own, as SET LOCAL lasts until it ends (inside a test's, a savepoint).
+    """
     with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings),
+                [part for setting in settings.items() for part in setting],
+            )
         yield
 
 
@@ -556,7 +568,5 @@ def matches_read_whole(using):
     ordering by _UnindexedDate does there, in one query; by a tag's link's date, the
     planner sorted the tag's 261,026 links and walked them, testing each story: 4.5 s.)
     """
-    settings = ("enable_indexscan", "enable_indexonlyscan", "enable_nestloop")
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"set_config('{name}', 'off', true)" for name in settings))
+    with local_settings(using, enable_indexscan="off", enable_indexonlyscan="off", enable_nestloop="off"):
         yield
