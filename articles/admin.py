@@ -122,14 +122,13 @@ class ArticleChangeList(ChangeList):
             self.result_list = found[page.start_index() - 1 : page.end_index()]
 
     def sorted_column(self):
-        """Return the name of the column the list is sorted by first (`?o=`, read as Django reads it), or None."""
-        for part in self.params.get(ORDER_VAR, "").split("."):
-            try:
-                name = self.list_display[int(part.rpartition("-")[2])]
-            except (IndexError, ValueError):
-                continue
-            if self.get_ordering_field(name):
-                return name
+        """Return the name of the column `?o=` sorts the list by first, or None."""
+        if ORDER_VAR not in self.params:
+            return None
+        # Django's reading of `?o=`; like get_ordering(), skip numbers past the columns.
+        for index in self.get_ordering_field_columns():
+            if 0 <= index < len(self.list_display) and self.get_ordering_field(self.list_display[index]):
+                return self.list_display[index]
         return None
 
     def keep_to_date_order(self, request, column):
