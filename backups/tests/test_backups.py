@@ -411,15 +411,22 @@ def test_a_backup_taken_while_editors_save_restores_to_one_consistent_moment(
     editors = [threading.Thread(target=keep_saving, args=(story.pk,)) for story in stories[:2]]
     for thread in editors:
         thread.start()
-    while len(saves) < 5 or len(set(saves)) < 2:  # Both editors are at work.
-        time.sleep(0.01)
-    path = tmp_path / "during-saves.tar.gz"
-    call_command("backup", str(path), stdout=io.StringIO())
-    saved_while_backing_up = len(saves)
-    time.sleep(0.2)
-    stop.set()
-    for thread in editors:
-        thread.join(timeout=30)
+    try:
+        # Both editors at work; an editor whose save failed has stopped, which must fail
+        # the test rather than leave it waiting for ever.
+        deadline = time.monotonic() + 30
+        while len(saves) < 5 or len(set(saves)) < 2:
+            assert all(thread.is_alive() for thread in editors), "an editor's save failed; see the thread's error"
+            assert time.monotonic() < deadline, f"the editors did not both save within 30 s: {saves[-10:]}"
+            time.sleep(0.01)
+        path = tmp_path / "during-saves.tar.gz"
+        call_command("backup", str(path), stdout=io.StringIO())
+        saved_while_backing_up = len(saves)
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        for thread in editors:
+            thread.join(timeout=30)
     assert len(saves) > saved_while_backing_up  # The editors were not held up by the backup.
 
     empty_newsroom(keep_media=True)
