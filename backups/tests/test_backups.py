@@ -405,6 +405,9 @@ def test_a_backup_taken_while_editors_save_restores_to_one_consistent_moment(
                     story.save()
                     record_revision(story, editor)
                 saves.append(story_pk)
+                # A breath between saves, as an editor takes: saving back to back, one
+                # thread could hold SQLite's single writer lock until the other gave up.
+                time.sleep(0.005)
         finally:
             connections.close_all()
 
