@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect, JsonResponse
@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from authors.models import Author
+from newsroom.admin import CheckedChangeList, CheckedFiltersMixin
 from newsroom.pagination import EstimatingPaginator
 
 from . import workflow
@@ -65,7 +66,7 @@ class BylinedAuthorListFilter(admin.RelatedFieldListFilter):
         return field.get_choices(include_blank=False, limit_choices_to=has_bylines, ordering=ordering)
 
 
-class ArticleChangeList(ChangeList):
+class ArticleChangeList(CheckedChangeList):
     """
     The admin's list of articles, without the text of each, paged by walking the index of
     its order and stopping after a page, whatever narrows it:
@@ -210,7 +211,7 @@ class PreviewLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CheckedFiltersMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status", "section", "byline_names", "published_at", "updated_at", "is_live"]
     list_filter = [
@@ -523,7 +524,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(CheckedFiltersMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]

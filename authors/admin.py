@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from images.forms import MetadataFreeImageField
+from newsroom.admin import CheckedFiltersMixin
 
 from .models import Affiliation, Author, AuthorLink, Organisation
 
@@ -25,7 +26,7 @@ IMAGE_UPLOADS = {models.ImageField: {"form_class": MetadataFreeImageField}}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(CheckedFiltersMixin, admin.ModelAdmin):
     formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "job_title", "user", "email"]
     list_select_related = ["user"]
@@ -52,7 +53,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(CheckedFiltersMixin, admin.ModelAdmin):
     formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "short_name", "kind", "location", "is_publisher"]
     list_filter = ["kind", "is_publisher", "country"]

@@ -6,6 +6,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.admin import CheckedFiltersMixin
+
 from .models import SLOTS, Lineup, Placement
 from .views import HomeView
 
@@ -28,7 +30,7 @@ class PlacementInline(admin.TabularInline):
 
 
 @admin.register(Lineup)
-class LineupAdmin(admin.ModelAdmin):
+class LineupAdmin(CheckedFiltersMixin, admin.ModelAdmin):
     """
     The front page's lineups. A change is a new lineup, opened with the one in force; a
     lineup that has taken effect is the page's history and stays as it was.

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from articles import workflow
 from articles.html import html_to_text
+from newsroom.admin import CheckedFiltersMixin
 
 from .forms import EntryForm, LiveBlogForm
 from .models import Entry, EntryConflict, LiveBlog
@@ -60,7 +61,7 @@ class EntryInline(admin.StackedInline):
 
 
 @admin.register(LiveBlog)
-class LiveBlogAdmin(admin.ModelAdmin):
+class LiveBlogAdmin(CheckedFiltersMixin, admin.ModelAdmin):
     form = LiveBlogForm
     list_display = ["__str__", "is_live", "coverage_started_at", "coverage_ended_at"]
     list_select_related = ["article"]
@@ -149,7 +150,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(CheckedFiltersMixin, admin.ModelAdmin):
     """Correct one entry; a stale copy is refused with the text kept (EntryForm)."""
 
     form = EntryForm

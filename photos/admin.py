@@ -10,6 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom.admin import CheckedFiltersMixin
+
 from .forms import PhotoForm
 from .models import Photo, Rendition
 
@@ -37,7 +39,7 @@ def picker_item(photo):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(CheckedFiltersMixin, admin.ModelAdmin):
     form = PhotoForm
     list_display = [
         "thumbnail",

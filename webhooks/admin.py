@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom.admin import CheckedFiltersMixin
+
 from .events import redeliver
 from .models import Delivery, Endpoint, Event, generate_secret
 
@@ -23,7 +25,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(CheckedFiltersMixin, admin.ModelAdmin):
     form = EndpointForm
     list_display = ["url", "description", "event_names", "is_enabled", "delivery_log", "created_at"]
     list_filter = ["is_enabled"]
@@ -76,7 +78,7 @@ class EndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(CheckedFiltersMixin, admin.ModelAdmin):
     """The delivery log: read-only, with Redeliver for those allowed to."""
 
     list_display = [

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
+
+from newsroom.admin import CheckedFiltersMixin
+
+# Django's own admins for people and their groups, with the lists' filters checked as the
+# project's own lists are (newsroom.admin).
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(CheckedFiltersMixin, auth_admin.UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class GroupAdmin(CheckedFiltersMixin, auth_admin.GroupAdmin):
+    pass

@@ -1,0 +1,99 @@
+"""What every list in the admin shares: filters from the address that cannot fail with a server error."""
+
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models.constants import LOOKUP_SEP
+from django.utils.translation import gettext_lazy as _
+
+# Fields whose filter value Django hands the database as a number or a duration without
+# checking it, and the lookups that compare a field with such a value.
+PREPARED_FIELDS = (models.IntegerField, models.DurationField, models.FloatField, models.DecimalField)
+VALUE_LOOKUPS = {"exact", "gt", "gte", "lt", "lte", "in"}
+
+
+class CheckedChangeList(ChangeList):
+    """
+    A change list whose filters from the address are checked before its page is read,
+    so that one the database cannot run is the admin's "invalid filter" redirect (`?e=1`)
+    rather than a server error. Django checks most filter values as the filter is added;
+    some pass that check and fail only when the query is compiled or run:
+    - a related id beyond 64 bits (`?section=99999999999999999999`), which SQLite refuses
+      with OverflowError: Django keeps such a value out of the query for integer fields
+      (ticket #27397), but not for relations;
+    - a duration that is not one, which PostgreSQL refuses; SQLite cannot take a
+      duration from the address at all, and fails as the query is compiled;
+    - a year too far off for a date (`?published_at__year=99999999999999999999`), which
+      overflows as the query is compiled.
+    """
+
+    def get_queryset(self, request, exclude_parameters=None):
+        check_filter_values(self.model, self.get_filters_params())
+        queryset = super().get_queryset(request, exclude_parameters)
+        if self.filter_params:
+            check_compiles(queryset)
+        return queryset
+
+
+def check_filter_values(model, params):
+    """Raise IncorrectLookupParameters unless each number or duration in `params` (filter name: values) is one its field holds."""
+    for name, values in params.items():
+        field, lookup = filtered_field(model, name)
+        if not isinstance(field, PREPARED_FIELDS) or lookup not in VALUE_LOOKUPS:
+            continue
+        for value in values:
+            for item in value.split(",") if lookup == "in" else [value]:
+                try:
+                    field.run_validators(field.to_python(item))
+                # Django's own parse of a duration overflows on a long enough number.
+                except (ValidationError, OverflowError) as error:
+                    raise IncorrectLookupParameters(error) from error
+
+
+def filtered_field(model, name):
+    """
+    Return the field that filter `name` compares (for a relation, the related model's
+    key) and its lookup, "exact" if it names none; (None, None) if a transform such as
+    `__year` comes between them.
+    """
+    options, field, rest = model._meta, None, []
+    parts = name.split(LOOKUP_SEP)
+    for index, part in enumerate(parts):
+        try:
+            field = options.get_field(part)
+        except FieldDoesNotExist:
+            rest = parts[index:]
+            break
+        if field.is_relation:
+            if field.related_model is None:
+                return None, None
+            options = field.related_model._meta
+    if field is None or len(rest) > 1:
+        return None, None
+    if field.is_relation:
+        field = field.related_model._meta.pk
+    return field, rest[0] if rest else "exact"
+
+
+def check_compiles(queryset):
+    """Raise IncorrectLookupParameters if `queryset` cannot be compiled for its database."""
+    try:
+        queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        pass  # Django has found that nothing matches: an empty list, not an error.
+    except (AttributeError, TypeError, ValueError, OverflowError, ValidationError) as error:
+        raise IncorrectLookupParameters(error) from error
+
+
+class CheckedFiltersMixin:
+    """For a ModelAdmin: its list checks the filters in its address, and says when it could not apply them."""
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        if ERROR_FLAG in request.GET:
+            messages.warning(request, _("The list could not be filtered as its address asked, so all of it is shown."))
+        return super().changelist_view(request, extra_context)
