@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
 
-from newsroom.admin import CheckedFiltersMixin
+from newsroom.admin import CheckedInputMixin
 
 # Django's own admins for people and their groups, with the lists' filters checked as the
 # project's own lists are (newsroom.admin).
@@ -11,10 +11,10 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(CheckedFiltersMixin, auth_admin.UserAdmin):
+class UserAdmin(CheckedInputMixin, auth_admin.UserAdmin):
     pass
 
 
 @admin.register(Group)
-class GroupAdmin(CheckedFiltersMixin, auth_admin.GroupAdmin):
+class GroupAdmin(CheckedInputMixin, auth_admin.GroupAdmin):
     pass

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from authors.models import Author
-from newsroom.admin import CheckedChangeList, CheckedFiltersMixin
+from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedChangeList, CheckedInputMixin
 from newsroom.pagination import EstimatingPaginator
 
 from . import workflow
@@ -23,7 +23,7 @@ from .signals import article_edited
 TAG_SUGGESTIONS = 20
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(CheckedAutocompleteFieldsMixin, admin.TabularInline):
     model = Byline
     extra = 0
     min_num = 1
@@ -211,7 +211,7 @@ class PreviewLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedFiltersMixin, admin.ModelAdmin):
+class ArticleAdmin(CheckedInputMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status", "section", "byline_names", "published_at", "updated_at", "is_live"]
     list_filter = [
@@ -524,7 +524,7 @@ class ArticleAdmin(CheckedFiltersMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(CheckedFiltersMixin, admin.ModelAdmin):
+class SectionAdmin(CheckedInputMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]

@@ -3,12 +3,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from images.forms import MetadataFreeImageField
-from newsroom.admin import CheckedFiltersMixin
+from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedInputMixin
 
 from .models import Affiliation, Author, AuthorLink, Organisation
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(CheckedAutocompleteFieldsMixin, admin.TabularInline):
     model = Affiliation
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -26,7 +26,7 @@ IMAGE_UPLOADS = {models.ImageField: {"form_class": MetadataFreeImageField}}
 
 
 @admin.register(Author)
-class AuthorAdmin(CheckedFiltersMixin, admin.ModelAdmin):
+class AuthorAdmin(CheckedInputMixin, admin.ModelAdmin):
     formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "job_title", "user", "email"]
     list_select_related = ["user"]
@@ -53,7 +53,7 @@ class AuthorAdmin(CheckedFiltersMixin, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CheckedFiltersMixin, admin.ModelAdmin):
+class OrganisationAdmin(CheckedInputMixin, admin.ModelAdmin):
     formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "short_name", "kind", "location", "is_publisher"]
     list_filter = ["kind", "is_publisher", "country"]

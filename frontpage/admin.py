@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.admin import CheckedFiltersMixin
+from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedInputMixin
 
 from .models import SLOTS, Lineup, Placement
 from .views import HomeView
@@ -18,7 +18,7 @@ class PlacementForm(forms.ModelForm):
         return super().has_changed() or bool(self.initial.get("article"))
 
 
-class PlacementInline(admin.TabularInline):
+class PlacementInline(CheckedAutocompleteFieldsMixin, admin.TabularInline):
     model = Placement
     form = PlacementForm
     autocomplete_fields = ["article", "package"]
@@ -30,7 +30,7 @@ class PlacementInline(admin.TabularInline):
 
 
 @admin.register(Lineup)
-class LineupAdmin(CheckedFiltersMixin, admin.ModelAdmin):
+class LineupAdmin(CheckedInputMixin, admin.ModelAdmin):
     """
     The front page's lineups. A change is a new lineup, opened with the one in force; a
     lineup that has taken effect is the page's history and stays as it was.

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from articles import workflow
 from articles.html import html_to_text
-from newsroom.admin import CheckedFiltersMixin
+from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedInputMixin
 
 from .forms import EntryForm, LiveBlogForm
 from .models import Entry, EntryConflict, LiveBlog
@@ -28,7 +28,7 @@ def author_profile(user):
 RECENT_ENTRIES = 20
 
 
-class EntryInline(admin.StackedInline):
+class EntryInline(CheckedAutocompleteFieldsMixin, admin.StackedInline):
     """
     The fast "add an entry" form on a live blog's page. It only adds: the entries posted
     so far are listed under it (the newest RECENT_ENTRIES), each corrected on its own page.
@@ -61,7 +61,7 @@ class EntryInline(admin.StackedInline):
 
 
 @admin.register(LiveBlog)
-class LiveBlogAdmin(CheckedFiltersMixin, admin.ModelAdmin):
+class LiveBlogAdmin(CheckedInputMixin, admin.ModelAdmin):
     form = LiveBlogForm
     list_display = ["__str__", "is_live", "coverage_started_at", "coverage_ended_at"]
     list_select_related = ["article"]
@@ -150,7 +150,7 @@ class LiveBlogAdmin(CheckedFiltersMixin, admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(CheckedFiltersMixin, admin.ModelAdmin):
+class EntryAdmin(CheckedInputMixin, admin.ModelAdmin):
     """Correct one entry; a stale copy is refused with the text kept (EntryForm)."""
 
     form = EntryForm

@@ -1,8 +1,9 @@
-"""What every list in the admin shares: filters from the address that cannot fail with a server error."""
+"""What every page of the admin shares: filters and form values that cannot fail with a server error."""
 
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
@@ -45,11 +46,18 @@ def check_filter_values(model, params):
             continue
         for value in values:
             for item in value.split(",") if lookup == "in" else [value]:
-                try:
-                    field.run_validators(field.to_python(item))
-                # Django's own parse of a duration overflows on a long enough number.
-                except (ValidationError, OverflowError) as error:
-                    raise IncorrectLookupParameters(error) from error
+                if not holds(field, item):
+                    raise IncorrectLookupParameters(f"{name}={item!r} is not a value its field holds.")
+
+
+def holds(field, value):
+    """Tell whether `value`, as an address or a form sends it, is one that `field` can hold."""
+    try:
+        field.run_validators(field.to_python(value))
+    # Django's own parse of a duration overflows on a long enough number.
+    except (ValidationError, OverflowError):
+        return False
+    return True
 
 
 def filtered_field(model, name):
@@ -87,8 +95,48 @@ def check_compiles(queryset):
         raise IncorrectLookupParameters(error) from error
 
 
-class CheckedFiltersMixin:
-    """For a ModelAdmin: its list checks the filters in its address, and says when it could not apply them."""
+class CheckedAutocompleteMixin:
+    """
+    For a widget that picks related objects by searching (autocomplete_fields): the
+    values it shows again, from a form sent with errors or from the address
+    (`add/?section=…`), are those its field can hold. Django's widget looks each up as
+    sent, and one that is not an id at all ("abc", or beyond 64 bits on SQLite) is a
+    server error instead of the form's own "Select a valid choice".
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        return super().optgroups(name, [item for item in value if holds(key, item)], attr)
+
+
+class CheckedAutocompleteSelect(CheckedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(CheckedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class CheckedAutocompleteFieldsMixin:
+    """For a ModelAdmin or an inline: its autocomplete_fields use the checked widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class CheckedInputMixin(CheckedAutocompleteFieldsMixin):
+    """
+    For a ModelAdmin: its list checks the filters in its address, and says when it could
+    not apply them; its autocomplete fields show again only ids they can hold.
+    """
 
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.admin import CheckedFiltersMixin
+from newsroom.admin import CheckedInputMixin
 
 from .forms import PhotoForm
 from .models import Photo, Rendition
@@ -39,7 +39,7 @@ def picker_item(photo):
 
 
 @admin.register(Photo)
-class PhotoAdmin(CheckedFiltersMixin, admin.ModelAdmin):
+class PhotoAdmin(CheckedInputMixin, admin.ModelAdmin):
     form = PhotoForm
     list_display = [
         "thumbnail",

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.admin import CheckedFiltersMixin
+from newsroom.admin import CheckedInputMixin
 
 from .events import redeliver
 from .models import Delivery, Endpoint, Event, generate_secret
@@ -25,7 +25,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(CheckedFiltersMixin, admin.ModelAdmin):
+class EndpointAdmin(CheckedInputMixin, admin.ModelAdmin):
     form = EndpointForm
     list_display = ["url", "description", "event_names", "is_enabled", "delivery_log", "created_at"]
     list_filter = ["is_enabled"]
@@ -78,7 +78,7 @@ class EndpointAdmin(CheckedFiltersMixin, admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(CheckedFiltersMixin, admin.ModelAdmin):
+class DeliveryAdmin(CheckedInputMixin, admin.ModelAdmin):
     """The delivery log: read-only, with Redeliver for those allowed to."""
 
     list_display = [

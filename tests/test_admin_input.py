@@ -1,13 +1,19 @@
 """
-Every list in the admin, the project's and Django's, answers a filter in its address that
-the database cannot run with the admin's "invalid filter" redirect and a message, never a
-server error (newsroom.admin.CheckedChangeList).
+The admin answers what its address and its forms are sent with its own messages, never a
+server error (newsroom.admin, newsroom.lookups):
+- every list, the project's and Django's, answers a filter the database cannot run with
+  its "invalid filter" redirect and a message;
+- a form sent with an id that is not one shows the form again with its error.
 """
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
+
+from articles.models import Article
+from articles.tests.test_admin import article_form_data
 
 BEYOND_64_BITS = "99999999999999999999"
 NOT_A_VALUE = "not-a-value"
@@ -92,3 +98,58 @@ def test_filters_the_database_can_run_are_applied(admin_client, make_article, ma
     assert "Kim leaves Russia" in response.text
     assert "Cup final tonight" not in response.text
     assert "could not be filtered" not in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [BEYOND_64_BITS, NOT_A_VALUE])
+class TestFormsSentWithAnIdThatIsNotOne:
+    def test_an_autocomplete_field_shows_the_form_again_with_its_error(
+        self, admin_client, make_section, make_author, value
+    ):
+        data = {**article_form_data(make_section(), make_author()), "section": value}
+
+        response = admin_client.post(reverse("admin:articles_article_add"), data)
+
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.text
+        assert 'value="Kim leaves Russia"' in response.text  # What was typed is kept.
+        assert not Article.objects.exists()
+
+    def test_an_inline_autocomplete_field_shows_the_form_again_with_its_error(
+        self, admin_client, make_section, make_author, value
+    ):
+        data = article_form_data(make_section(), make_author(), **{"bylines-0-author": value})
+
+        response = admin_client.post(reverse("admin:articles_article_add"), data)
+
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.text
+        assert not Article.objects.exists()
+
+    def test_an_autocomplete_field_given_in_the_address_is_left_empty(self, admin_client, make_section, value):
+        section = make_section(name="World")
+        url = reverse("admin:articles_article_add")
+
+        response = admin_client.get(url, {"section": value})
+
+        assert response.status_code == 200
+        assert 'name="section"' in response.text
+        assert admin_client.get(url, {"section": section.pk}).text.count(">World</option>") == 1
+
+    def test_a_many_to_many_field_shows_the_form_again_with_its_error(self, admin_client, value):
+        response = admin_client.post(reverse("admin:auth_group_add"), {"name": "Desk", "permissions": [value]})
+
+        assert response.status_code == 200
+        # A number is looked for and not found; anything else is not an id at all.
+        error = "is not one of the available choices" if value == BEYOND_64_BITS else "is not a valid value"
+        assert error in response.text
+        assert not Group.objects.filter(name="Desk").exists()
+
+
+@pytest.mark.django_db
+def test_ids_beyond_what_a_column_holds_match_nothing_in_a_list_of_ids(make_article):
+    story = make_article()
+
+    assert list(Article.objects.filter(pk__in=[story.pk, int(BEYOND_64_BITS), -int(BEYOND_64_BITS)])) == [story]
+    assert not Article.objects.filter(pk__in=[int(BEYOND_64_BITS)]).exists()
+    assert list(Article.objects.exclude(pk__in=[int(BEYOND_64_BITS)])) == [story]
