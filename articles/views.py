@@ -158,15 +158,27 @@ class ArchiveMixin(SharedListPageMixin, UncountedPaginationMixin):
     date_field = "published_at"
     month_format = "%m"
     # An empty day is a page saying so, and previous and next are the neighbouring days:
-    # finding the nearest day with stories would cost two queries more.
+    # finding the nearest day with stories would cost two queries more. A period in the
+    # future, or an empty one before the first story, is a 404: otherwise each empty page
+    # links to the day before, and a crawler would walk them back to the year 1000.
     allow_empty = True
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
 
     def get_dated_queryset(self, **lookup):
+        self.period_starts_at = lookup[f"{self.date_field}__gte"]
+        if self.period_starts_at > timezone.now():
+            raise Http404("No story can have been published then yet.")
         # The period's bounds go first, before the published rule's "up to now" (filter_first).
         return filter_first(super().get_dated_queryset(), Q(**lookup))
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, stories, is_paginated = super().paginate_queryset(queryset, page_size)
+        # Asked only of an empty period, so a page with stories takes no more queries.
+        if not stories and not Article.objects.published().filter(published_at__lt=self.period_starts_at).exists():
+            raise Http404("No story was published then, or before.")
+        return paginator, page, stories, is_paginated
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         # Django would list the periods that have stories with a DISTINCT over the whole

@@ -60,6 +60,41 @@ def test_an_empty_day_is_a_page_saying_so(client, archive):
     assert "No stories were published then." in response.content.decode()
 
 
+@pytest.mark.parametrize("url", ["/2024/03/04/", "/2024/02/", "/2023/", "/1999/", "/1000/01/01/"])
+def test_an_empty_period_before_the_first_story_is_a_404(client, archive, url):
+    assert client.get(url).status_code == 404
+
+
+def test_the_period_of_the_first_story_is_a_page(client, archive):
+    # Its link to the day before leads to a 404: which day that is would cost a query on every page.
+    assert headlines(client.get("/2024/03/05/")) == ["Evening story", "Morning story"]
+    assert headlines(client.get("/2024/")) == ["April story", "Next day story", "Evening story", "Morning story"]
+
+
+def test_a_period_in_the_future_is_a_404(client, archive):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    next_year = str(tomorrow.year + 1)
+    assert client.get(reverse("articles:archive_year", args=[next_year])).status_code == 404
+    assert client.get(reverse("articles:archive_month", args=[next_year, "01"])).status_code == 404
+    assert (
+        client.get(
+            reverse(
+                "articles:archive_day", args=[tomorrow.strftime("%Y"), tomorrow.strftime("%m"), tomorrow.strftime("%d")]
+            )
+        ).status_code
+        == 404
+    )
+
+
+def test_an_empty_day_since_the_last_story_is_a_page(client, archive):
+    today = timezone.localdate()
+    response = client.get(
+        reverse("articles:archive_day", args=[today.strftime("%Y"), today.strftime("%m"), today.strftime("%d")])
+    )
+    assert response.status_code == 200
+    assert "No stories were published then." in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "url",
     [
