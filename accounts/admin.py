@@ -4,8 +4,8 @@ from django.contrib.auth.models import Group, User
 
 from newsroom.admin import CheckedInputMixin
 
-# Django's own admins for people and their groups, with the lists' filters checked as the
-# project's own lists are (newsroom.admin).
+# Django's own admins for people and their groups, with their lists' filters and their
+# forms' ids checked as the project's own are (newsroom.admin).
 admin.site.unregister(User)
 admin.site.unregister(Group)
 
