@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
@@ -66,23 +67,16 @@ def filtered_field(model, name):
     key) and its lookup, "exact" if it names none; (None, None) if a transform such as
     `__year` comes between them.
     """
-    options, field, rest = model._meta, None, []
-    parts = name.split(LOOKUP_SEP)
-    for index, part in enumerate(parts):
+    fields_only, _sep, last = name.rpartition(LOOKUP_SEP)
+    for path, lookup in ((name, "exact"), (fields_only, last)):
         try:
-            field = options.get_field(part)
-        except FieldDoesNotExist:
-            rest = parts[index:]
-            break
-        if field.is_relation:
-            if field.related_model is None:
-                return None, None
-            options = field.related_model._meta
-    if field is None or len(rest) > 1:
-        return None, None
-    if field.is_relation:
-        field = field.related_model._meta.pk
-    return field, rest[0] if rest else "exact"
+            field = get_fields_from_path(model, path)[-1] if path else None
+        except (FieldDoesNotExist, NotRelationField):
+            continue
+        if field is None or (field.is_relation and field.related_model is None):
+            break  # No field, or a generic relation, which has no key of its own.
+        return (field.related_model._meta.pk if field.is_relation else field), lookup
+    return None, None
 
 
 def check_compiles(queryset):
