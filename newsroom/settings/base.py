@@ -217,6 +217,8 @@ MIDDLEWARE = [
     "newsroom.proxies.TrustedProxyMiddleware",
     # Before anything reads a request's body.
     "newsroom.bodies.WholeBodyMiddleware",
+    # Before anything reads the address or the cookies.
+    "newsroom.nul_bytes.NulByteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that may answer 404, so an address that moved gets its 301.
