@@ -3,6 +3,7 @@ import copy
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from .body import validate_body
 from .models import Article, PreviewLink
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
+prohibit_null_characters = ProhibitNullCharactersValidator()
 
 
 class TagAutocompleteWidget(AutocompleteSelectMultiple):
@@ -56,6 +58,7 @@ class TagNamesField(forms.Field):
     def to_python(self, value):
         names = []
         for raw in value or []:
+            prohibit_null_characters(str(raw))  # As a CharField does: no database stores them.
             name = " ".join(str(raw).split())
             if name and name.casefold() not in {existing.casefold() for existing in names}:
                 names.append(name)

@@ -81,6 +81,14 @@ class TestArticleAdd:
         assert "Brand new tag" in html
         assert not Article.objects.exists()
 
+    def test_a_tag_holding_a_nul_byte_is_a_form_error_and_input_kept(self, reporter_client, make_section, make_author):
+        data = article_form_data(make_section(), make_author(), tags=["Drones", "Rus\x00sia"])
+        response = reporter_client.post(ADD_URL, data)
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["tags"] == ["Null characters are not allowed."]
+        assert 'value="Kim leaves Russia"' in response.content.decode()
+        assert not Article.objects.exists()
+
     def test_duplicate_slug_is_a_form_error(self, reporter_client, make_section, make_author, make_article):
         make_article(slug="kim-leaves-russia")
         response = reporter_client.post(ADD_URL, article_form_data(make_section(), make_author()))
