@@ -2,7 +2,7 @@
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from django.utils import timezone
@@ -30,8 +30,24 @@ class PubStatus:
     CANCELED = "canceled"
 
 
+class DropsNulBytes:
+    """
+    Drop NUL bytes from a dataclass's text as it is made: an agency's stray one would
+    otherwise fail the item's save on PostgreSQL, and then the note of its failure too.
+    """
+
+    def __post_init__(self):
+        for attribute in fields(self):
+            value = getattr(self, attribute.name)
+            if isinstance(value, str):
+                setattr(self, attribute.name, value.replace("\x00", ""))
+            elif isinstance(value, list):
+                parts = [part.replace("\x00", "") if isinstance(part, str) else part for part in value]
+                setattr(self, attribute.name, parts)
+
+
 @dataclass
-class Picture:
+class Picture(DropsNulBytes):
     """A picture that comes with an item: where to fetch it and what it says about itself."""
 
     url: str
@@ -42,7 +58,7 @@ class Picture:
 
 
 @dataclass
-class WireItem:
+class WireItem(DropsNulBytes):
     """One agency item, in no particular format."""
 
     uri: str

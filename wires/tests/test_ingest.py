@@ -1,5 +1,6 @@
 """Ingest into drafts: what a draft carries, duplicates, updates, withdrawals, pictures and bad input."""
 
+import json
 import shutil
 
 import pytest
@@ -190,6 +191,23 @@ def test_a_bad_item_fails_alone_and_the_rest_of_the_batch_goes_in(make_source, t
     assert any("broken.xml" in line and "not well-formed XML" in line for line in errors)
     assert any("ninjs-1x-list.json item 2" in line and "no uri" in line for line in errors)
     assert Article.objects.count() == 3
+
+
+def test_nul_bytes_in_an_item_are_dropped_and_the_batch_goes_in(make_source, tmp_path):
+    """PostgreSQL refuses a NUL in text: kept, it failed the item's save and then the note of its failure."""
+    items = [
+        {"uri": "urn:nul:1", "type": "text", "headline": "Kim\u0000 leaves", "body_html": "<p>Dro\u0000nes</p>"},
+        {"uri": "urn:nul\u0000:2", "type": "text", "headline": "Second", "subject": [{"name": "Tr\u0000ains"}]},
+        {"uri": "urn:ok:3", "type": "text", "headline": "Third"},
+    ]
+    for number, item in enumerate(items):
+        (tmp_path / f"{number}.json").write_text(json.dumps(item))
+    report = ingest_location(str(tmp_path), make_source(organisation=None))
+    assert report.failed == 0, report.lines
+    assert sorted(Article.objects.values_list("headline", flat=True)) == ["Kim leaves", "Second", "Third"]
+    assert Article.objects.get(headline="Kim leaves").body == "<p>Drones</p>"
+    assert list(Article.objects.get(headline="Second").tags.names()) == ["Trains"]
+    assert set(IngestedItem.objects.values_list("uri", flat=True)) == {"urn:nul:1", "urn:nul:2", "urn:ok:3"}
 
 
 def test_an_item_that_fails_while_saving_leaves_nothing_half_imported(make_source, monkeypatch):
