@@ -8,6 +8,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.duration import duration_string
 from django.utils.translation import gettext_lazy as _
 
 # Fields whose filter value Django hands the database as a number or a duration without
@@ -26,10 +27,23 @@ class CheckedChangeList(ChangeList):
       with OverflowError: Django keeps such a value out of the query for integer fields
       (ticket #27397), but not for relations;
     - a duration that is not one, which PostgreSQL refuses; SQLite cannot take a
-      duration from the address at all, and fails as the query is compiled;
+      duration from the address at all, and fails as the query is compiled. Django
+      hands PostgreSQL a duration as the text it was sent, which PostgreSQL reads by
+      its own rules: "" and "-P1D" are errors there, and "1:2" is an hour and two
+      minutes, not Django's minute and two seconds. So each duration goes to the
+      database as Django read it, in Django's own format, which both read alike;
     - a year too far off for a date (`?published_at__year=99999999999999999999`), which
       overflows as the query is compiled.
     """
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        for name, values in lookup_params.items():
+            field, lookup = filtered_field(self.model, name)
+            if isinstance(field, models.DurationField) and lookup in VALUE_LOOKUPS:
+                separator = "," if lookup == "in" else None  # As Django's prepare_lookup_value splits.
+                lookup_params[name] = [as_django_duration(field, value, separator) for value in values]
+        return lookup_params
 
     def get_queryset(self, request, exclude_parameters=None):
         check_filter_values(self.model, self.get_filters_params())
@@ -59,6 +73,19 @@ def holds(field, value):
     except (ValidationError, OverflowError):
         return False
     return True
+
+
+def as_django_duration(field, text, separator=None):
+    """
+    Return `text` (a list of them, if `separator` splits it) written as Django writes a
+    duration, as it read it; a part it cannot read is left for the filter check to refuse.
+    """
+    if separator:
+        return separator.join(as_django_duration(field, part) for part in text.split(separator))
+    try:
+        return duration_string(field.to_python(text))
+    except (ValidationError, OverflowError):
+        return text
 
 
 def filtered_field(model, name):

@@ -6,14 +6,17 @@ server error (newsroom.admin, newsroom.lookups):
 - a form sent with an id that is not one shows the form again with its error.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 
 from articles.models import Article
 from articles.tests.test_admin import article_form_data
+from wires.models import WireSource
 
 BEYOND_64_BITS = "99999999999999999999"
 NOT_A_VALUE = "not-a-value"
@@ -153,3 +156,35 @@ def test_ids_beyond_what_a_column_holds_match_nothing_in_a_list_of_ids(make_arti
     assert list(Article.objects.filter(pk__in=[story.pk, int(BEYOND_64_BITS), -int(BEYOND_64_BITS)])) == [story]
     assert not Article.objects.filter(pk__in=[int(BEYOND_64_BITS)]).exists()
     assert list(Article.objects.exclude(pk__in=[int(BEYOND_64_BITS)])) == [story]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["", "P", "-P1D", "1,5", "1 2", "1:2", "-00:01"])
+def test_a_duration_reaches_the_database_as_django_read_it(admin_client, value):
+    """PostgreSQL reads these by its own rules: an error, or ("1:2") an hour and two minutes."""
+    url = reverse("admin:wires_wiresource_changelist")
+
+    response = admin_client.get(url, {"poll_interval": value})
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:  # SQLite cannot filter on a duration from the address.
+        assert connection.vendor == "sqlite" and response["Location"] == f"{url}?e=1"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot filter on a duration from the address")
+def test_a_duration_filter_matches_as_django_reads_it(admin_client, make_section):
+    section = make_section()
+    for name, poll_interval in [
+        ("Every minute and two seconds", timedelta(minutes=1, seconds=2)),
+        ("Every hour and two minutes", timedelta(hours=1, minutes=2)),
+    ]:
+        WireSource.objects.create(name=name, poll_interval=poll_interval, section=section)
+    url = reverse("admin:wires_wiresource_changelist")
+
+    response = admin_client.get(url, {"poll_interval": "1:2"})
+    assert "Every minute and two seconds" in response.text
+    assert "Every hour and two minutes" not in response.text
+
+    response = admin_client.get(url, {"poll_interval__in": "1:2,1:02:00"})
+    assert "Every minute and two seconds" in response.text and "Every hour and two minutes" in response.text
