@@ -8,6 +8,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponseRedirect
 from django.utils.duration import duration_string
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +164,12 @@ class CheckedInputMixin(CheckedAutocompleteFieldsMixin):
         return CheckedChangeList
 
     def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)  # Drawn later, messages and all.
         if ERROR_FLAG in request.GET:
+            # Django answers a bad filter in an address that already has the flag (a page
+            # reloaded, a link kept) with "Database error ... your database installation":
+            # the whole list, with the message, says what happened instead.
+            if getattr(response, "template_name", None) == "admin/invalid_setup.html":
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
             messages.warning(request, _("The list could not be filtered as its address asked, so all of it is shown."))
-        return super().changelist_view(request, extra_context)
+        return response

@@ -90,6 +90,17 @@ def test_the_list_says_when_it_could_not_apply_its_filters(admin_client, make_se
 
 
 @pytest.mark.django_db
+def test_a_bad_filter_in_an_address_already_flagged_shows_the_whole_list(admin_client):
+    url = reverse("admin:articles_article_changelist")
+
+    response = admin_client.get(url, {"e": "1", "section": BEYOND_64_BITS}, follow=True)
+
+    assert response.redirect_chain == [(f"{url}?e=1", 302)]
+    assert response.text.count("The list could not be filtered as its address asked, so all of it is shown.") == 1
+    assert "Database error" not in response.text
+
+
+@pytest.mark.django_db
 def test_filters_the_database_can_run_are_applied(admin_client, make_article, make_section):
     world, sport = make_section(name="World", slug="world"), make_section(name="Sport", slug="sport")
     make_article(headline="Kim leaves Russia", section=world)
