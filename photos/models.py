@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from images.fields import MeasuredOnceImageField
 from images.sharing import ShareImage
 from images.validators import validate_image_upload
 from newsroom.tasks import enqueue_on_commit
@@ -65,7 +66,7 @@ class PhotoQuerySet(models.QuerySet):
 class Photo(models.Model):
     """An image in the library, with what readers and the picture desk need to know about it."""
 
-    image = models.ImageField(
+    image = MeasuredOnceImageField(
         _("image"),
         upload_to=original_upload_to,
         storage=private_storage,

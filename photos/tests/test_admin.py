@@ -221,3 +221,22 @@ def test_storage_that_refuses_the_file_is_a_form_error_that_keeps_what_was_typed
     assert "Typed before the disk filled." in response.content.decode()
     assert not Photo.objects.exists()
     assert not any(path.is_file() for path in tmp_path.rglob("*"))
+
+
+@pytest.mark.django_db
+def test_a_photos_words_are_edited_without_reading_its_original(login_as, make_photo):
+    """
+    Set again from the form, the image would be opened to measure it: the whole original
+    fetched from S3 for a caption, and a 500 if it was lost. Here it is lost.
+    """
+    photo = make_photo()
+    size = (photo.width, photo.height)
+    photo.image.storage.delete(photo.image.name)
+    data = photo_form_data(caption="Kim leaves Vladivostok by train.")
+
+    response = login_as("Editors").post(reverse("admin:photos_photo_change", args=[photo.pk]), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    photo.refresh_from_db()
+    assert photo.caption == "Kim leaves Vladivostok by train."
+    assert (photo.width, photo.height) == size

@@ -126,6 +126,7 @@ def test_a_new_original_replaces_the_renditions_and_their_files(make_photo, djan
     with django_capture_on_commit_callbacks(execute=True):
         photo.save()
 
+    assert (photo.width, photo.height) == (500, 500)  # A new image is measured.
     assert sizes(photo) == [("jpeg", 480, 480), ("jpeg", 500, 500), ("webp", 480, 480), ("webp", 500, 500)]
     assert set(photo.renditions.values_list("source_name", flat=True)) == {photo.image.name}
     assert not any(path.exists() for path in old_files)
