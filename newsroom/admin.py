@@ -42,8 +42,9 @@ class CheckedChangeList(ChangeList):
         for name, values in lookup_params.items():
             field, lookup = filtered_field(self.model, name)
             if isinstance(field, models.DurationField) and lookup in VALUE_LOOKUPS:
-                separator = "," if lookup == "in" else None  # As Django's prepare_lookup_value splits.
-                lookup_params[name] = [as_django_duration(field, value, separator) for value in values]
+                lookup_params[name] = [
+                    ",".join(as_django_duration(field, item) for item in items_of(value, lookup)) for value in values
+                ]
         return lookup_params
 
     def get_queryset(self, request, exclude_parameters=None):
@@ -61,9 +62,14 @@ def check_filter_values(model, params):
         if not isinstance(field, PREPARED_FIELDS) or lookup not in VALUE_LOOKUPS:
             continue
         for value in values:
-            for item in value.split(",") if lookup == "in" else [value]:
+            for item in items_of(value, lookup):
                 if not holds(field, item):
                     raise IncorrectLookupParameters(f"{name}={item!r} is not a value its field holds.")
+
+
+def items_of(value, lookup):
+    """Return the values one filter value stands for: for `in`, split as Django's prepare_lookup_value splits it."""
+    return value.split(",") if lookup == "in" else [value]
 
 
 def holds(field, value):
@@ -76,13 +82,11 @@ def holds(field, value):
     return True
 
 
-def as_django_duration(field, text, separator=None):
+def as_django_duration(field, text):
     """
-    Return `text` (a list of them, if `separator` splits it) written as Django writes a
-    duration, as it read it; a part it cannot read is left for the filter check to refuse.
+    Return `text` written as Django writes a duration, as it read it; text it cannot
+    read is left as it is, for the filter check to refuse.
     """
-    if separator:
-        return separator.join(as_django_duration(field, part) for part in text.split(separator))
     try:
         return duration_string(field.to_python(text))
     except (ValidationError, OverflowError):
