@@ -6,13 +6,13 @@ def stored_name(value):
     """Return the name of the stored file `value` is (a name, or a file already saved), else None."""
     if isinstance(value, str):
         return value
-    return value.name if getattr(value, "_committed", False) else None
+    return value.name if getattr(value, "_committed", False) else None  # None too has no _committed.
 
 
 class SameFileKeepsItsSize(ImageFileDescriptor):
     def __set__(self, instance, value):
-        held = instance.__dict__.get(self.field.attname)
-        if held is not None and value is not None and stored_name(value) == stored_name(held) is not None:
+        held = stored_name(instance.__dict__.get(self.field.attname))
+        if held and stored_name(value) == held:
             FileDescriptor.__set__(self, instance, value)  # Its stored width and height stand.
         else:
             super().__set__(instance, value)
