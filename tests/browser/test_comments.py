@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.tests.factories import ArticleFactory
 from comments.models import Comment
@@ -51,7 +52,8 @@ def test_form_error_keeps_what_the_reader_typed(page):
     form.get_by_label("Comment").fill("Worth keeping")
     form.get_by_role("button", name="Post comment").click()
 
-    assert page.get_by_text("Enter a valid email address.").is_visible()
+    # Waits for the answer to the post: is_visible() would look once, perhaps before it is drawn.
+    expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
     assert form.get_by_label("Comment").input_value() == "Worth keeping"
     assert form.get_by_label("Your name").input_value() == "Jane Reader"
     assert not Comment.objects.exists()
