@@ -4,13 +4,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.admin import CheckedInputMixin
-
 from .models import KEY_START, ApiKey
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(CheckedInputMixin, admin.ModelAdmin):
+class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ["name", "key_start", "rate_limit", "created_at", "created_by", "is_active", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at"]
     list_select_related = ["created_by"]

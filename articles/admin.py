@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from authors.models import Author
-from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedChangeList, CheckedInputMixin
+from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedChangeList
 from newsroom.pagination import EstimatingPaginator
 
 from . import workflow
@@ -211,7 +211,7 @@ class PreviewLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedInputMixin, admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status", "section", "byline_names", "published_at", "updated_at", "is_live"]
     list_filter = [
@@ -524,7 +524,7 @@ class ArticleAdmin(CheckedInputMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(CheckedInputMixin, admin.ModelAdmin):
+class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]

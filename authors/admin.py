@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from images.forms import MetadataFreeImageField
-from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedInputMixin
+from newsroom.admin import CheckedAutocompleteFieldsMixin
 
 from .models import Affiliation, Author, AuthorLink, Organisation
 
@@ -26,7 +26,7 @@ IMAGE_UPLOADS = {models.ImageField: {"form_class": MetadataFreeImageField}}
 
 
 @admin.register(Author)
-class AuthorAdmin(CheckedInputMixin, admin.ModelAdmin):
+class AuthorAdmin(admin.ModelAdmin):
     formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "job_title", "user", "email"]
     list_select_related = ["user"]
@@ -53,7 +53,7 @@ class AuthorAdmin(CheckedInputMixin, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CheckedInputMixin, admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin):
     formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "short_name", "kind", "location", "is_publisher"]
     list_filter = ["kind", "is_publisher", "country"]

@@ -3,13 +3,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.admin import CheckedInputMixin
-
 from .models import Comment
 
 
 @admin.register(Comment)
-class CommentAdmin(CheckedInputMixin, admin.ModelAdmin):
+class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "name", "article_headline", "status", "created_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["name", "email", "text", "article__headline"]

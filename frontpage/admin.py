@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedInputMixin
+from newsroom.admin import CheckedAutocompleteFieldsMixin
 
 from .models import SLOTS, Lineup, Placement
 from .views import HomeView
@@ -30,7 +30,7 @@ class PlacementInline(CheckedAutocompleteFieldsMixin, admin.TabularInline):
 
 
 @admin.register(Lineup)
-class LineupAdmin(CheckedInputMixin, admin.ModelAdmin):
+class LineupAdmin(admin.ModelAdmin):
     """
     The front page's lineups. A change is a new lineup, opened with the one in force; a
     lineup that has taken effect is the page's history and stays as it was.

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from articles import workflow
 from articles.html import html_to_text
-from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedInputMixin
+from newsroom.admin import CheckedAutocompleteFieldsMixin
 
 from .forms import EntryForm, LiveBlogForm
 from .models import Entry, EntryConflict, LiveBlog
@@ -61,7 +61,7 @@ class EntryInline(CheckedAutocompleteFieldsMixin, admin.StackedInline):
 
 
 @admin.register(LiveBlog)
-class LiveBlogAdmin(CheckedInputMixin, admin.ModelAdmin):
+class LiveBlogAdmin(admin.ModelAdmin):
     form = LiveBlogForm
     list_display = ["__str__", "is_live", "coverage_started_at", "coverage_ended_at"]
     list_select_related = ["article"]
@@ -150,7 +150,7 @@ class LiveBlogAdmin(CheckedInputMixin, admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(CheckedInputMixin, admin.ModelAdmin):
+class EntryAdmin(admin.ModelAdmin):
     """Correct one entry; a stale copy is refused with the text kept (EntryForm)."""
 
     form = EntryForm

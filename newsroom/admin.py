@@ -1,21 +1,35 @@
 """What every page of the admin shares: filters and form values that cannot fail with a server error."""
 
-from django.contrib import messages
+import functools
+
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import NotSupportedError, models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseRedirect
 from django.utils.duration import duration_string
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ThrottledAuthenticationForm
+
 # Fields whose filter value Django hands the database as a number or a duration without
 # checking it, and the lookups that compare a field with such a value.
 PREPARED_FIELDS = (models.IntegerField, models.DurationField, models.FloatField, models.DecimalField)
 VALUE_LOOKUPS = {"exact", "gt", "gte", "lt", "lte", "in"}
+# The lookups a list takes from its address: those Django's filters, date hierarchy and
+# related-object popups write, and the project's links use. Others fail only as the
+# list is read, each database its own way: `range` with one value, `unaccent` and the
+# trigram lookups without their PostgreSQL extensions, `search` on SQLite, and regular
+# expressions, which each database reads by its own rules and which can keep it busy
+# on every row.
+ADDRESS_LOOKUPS = {
+    "exact", "iexact", "in", "isnull", "gt", "gte", "lt", "lte", "year", "month", "day", "date",
+    "contains", "icontains", "startswith", "istartswith",
+}  # fmt: skip
 
 
 class CheckedChangeList(ChangeList):
@@ -34,7 +48,9 @@ class CheckedChangeList(ChangeList):
       minutes, not Django's minute and two seconds. So each duration goes to the
       database as Django read it, in Django's own format, which both read alike;
     - a year too far off for a date (`?published_at__year=99999999999999999999`), which
-      overflows as the query is compiled.
+      overflows as the query is compiled, or as the date hierarchy reads it;
+    - a lookup no filter of the list writes (`?headline__regex=(`), which it refuses
+      (ADDRESS_LOOKUPS).
     """
 
     def get_filters_params(self, params=None):
@@ -47,12 +63,33 @@ class CheckedChangeList(ChangeList):
                 ]
         return lookup_params
 
+    def get_filters(self, request):
+        try:
+            filter_specs, has_filters, remaining_params, *others = super().get_filters(request)
+        except OverflowError as error:  # The date hierarchy's year, beyond what a date holds.
+            raise IncorrectLookupParameters(error) from error
+        # What the list's filters did not take goes to the queryset as it is.
+        for name in remaining_params:
+            if not set(lookups_after_fields(self.model, name)) <= ADDRESS_LOOKUPS:
+                raise IncorrectLookupParameters(f"{name} is not a filter the list takes from its address.")
+        return filter_specs, has_filters, remaining_params, *others
+
     def get_queryset(self, request, exclude_parameters=None):
         check_filter_values(self.model, self.get_filters_params())
         queryset = super().get_queryset(request, exclude_parameters)
         if self.filter_params:
             check_compiles(queryset)
         return queryset
+
+
+@functools.cache
+def checked_changelist(changelist):
+    """Return `changelist`, a ChangeList class, checking its filters as CheckedChangeList does."""
+    if issubclass(changelist, CheckedChangeList):
+        return changelist  # As the article admin's own list is.
+    if changelist is ChangeList:
+        return CheckedChangeList
+    return type(changelist.__name__, (CheckedChangeList, changelist), {"__module__": changelist.__module__})
 
 
 def check_filter_values(model, params):
@@ -93,6 +130,18 @@ def as_django_duration(field, text):
         return text
 
 
+def lookups_after_fields(model, name):
+    """Return the lookups and transforms in filter `name` after the fields it follows (a JSON key is one)."""
+    parts = name.split(LOOKUP_SEP)
+    for count in range(len(parts), 0, -1):
+        try:
+            get_fields_from_path(model, LOOKUP_SEP.join(parts[:count]))
+        except (FieldDoesNotExist, NotRelationField):
+            continue
+        return parts[count:]
+    return parts
+
+
 def filtered_field(model, name):
     """
     Return the field that filter `name` compares (for a relation, the related model's
@@ -117,7 +166,8 @@ def check_compiles(queryset):
         queryset.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:
         pass  # Django has found that nothing matches: an empty list, not an error.
-    except (AttributeError, TypeError, ValueError, OverflowError, ValidationError) as error:
+    # NotSupportedError: a lookup one database lacks, such as `contains` on SQLite's JSON.
+    except (AttributeError, TypeError, ValueError, OverflowError, ValidationError, NotSupportedError) as error:
         raise IncorrectLookupParameters(error) from error
 
 
@@ -165,7 +215,7 @@ class CheckedInputMixin(CheckedAutocompleteFieldsMixin):
     """
 
     def get_changelist(self, request, **kwargs):
-        return CheckedChangeList
+        return checked_changelist(super().get_changelist(request, **kwargs))
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)  # Drawn later, messages and all.
@@ -177,3 +227,26 @@ class CheckedInputMixin(CheckedAutocompleteFieldsMixin):
                 return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
             messages.warning(request, _("The list could not be filtered as its address asked, so all of it is shown."))
         return response
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    """
+    The admin (the default site, through NewsroomAdminConfig). Every model it registers,
+    other apps' too (taggit's tags, django-tasks-db's results, Django's users and
+    groups), gets CheckedInputMixin: no address or form sent to any of its pages can
+    be a server error.
+    """
+
+    site_header = _("Newsroom")
+    site_title = _("Newsroom admin")
+    index_title = _("Newsdesk")
+    login_form = ThrottledAuthenticationForm
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, CheckedInputMixin):
+            # As Django's own register() makes a class when it is given options.
+            admin_class = type(
+                admin_class.__name__, (CheckedInputMixin, admin_class), {"__module__": admin_class.__module__}
+            )
+        super().register(model_or_iterable, admin_class, **options)

@@ -3,18 +3,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import ThrottledAuthenticationForm
 from articles.sitemaps import ArticleSitemap, NewsSitemap, SectionSitemap, TagSitemap
 from authors.sitemaps import AuthorSitemap, OrganisationSitemap
 
 from .views import HealthView, RobotsView
-
-admin.site.site_header = _("Newsroom")
-admin.site.site_title = _("Newsroom admin")
-admin.site.index_title = _("Newsdesk")
-admin.site.login_form = ThrottledAuthenticationForm
 
 SITEMAPS = {
     "articles": ArticleSitemap,

@@ -10,8 +10,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.admin import CheckedInputMixin
-
 from .forms import PhotoForm
 from .models import Photo, Rendition
 
@@ -39,7 +37,7 @@ def picker_item(photo):
 
 
 @admin.register(Photo)
-class PhotoAdmin(CheckedInputMixin, admin.ModelAdmin):
+class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
     list_display = [
         "thumbnail",

@@ -7,14 +7,12 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.admin import CheckedInputMixin
-
 from .forms import RedirectImportForm
 from .models import Redirect
 
 
 @admin.register(Redirect)
-class RedirectAdmin(CheckedInputMixin, admin.ModelAdmin):
+class RedirectAdmin(admin.ModelAdmin):
     list_display = ["old_path", "new_path", "article", "created_at", "created_by"]
     list_select_related = ["article", "created_by"]
     search_fields = ["old_path", "new_path"]

@@ -5,8 +5,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.admin import CheckedInputMixin
-
 from .events import redeliver
 from .models import Delivery, Endpoint, Event, generate_secret
 
@@ -25,7 +23,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(CheckedInputMixin, admin.ModelAdmin):
+class EndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
     list_display = ["url", "description", "event_names", "is_enabled", "delivery_log", "created_at"]
     list_filter = ["is_enabled"]
@@ -78,7 +76,7 @@ class EndpointAdmin(CheckedInputMixin, admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(CheckedInputMixin, admin.ModelAdmin):
+class DeliveryAdmin(admin.ModelAdmin):
     """The delivery log: read-only, with Redeliver for those allowed to."""
 
     list_display = [

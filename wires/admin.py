@@ -14,7 +14,6 @@ from articles import workflow
 from articles.html import html_to_lines
 from articles.models import Article, EditConflict
 from articles.signals import article_edited
-from newsroom.admin import CheckedInputMixin
 
 from .models import IngestedItem, WireSource
 
@@ -23,7 +22,7 @@ DASHBOARD_ATTENTION = 50
 
 
 @admin.register(WireSource)
-class WireSourceAdmin(CheckedInputMixin, admin.ModelAdmin):
+class WireSourceAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "format", "location", "poll_interval", "is_enabled", "last_polled_at"]
     list_filter = ["is_enabled", "format"]
     list_select_related = ["organisation"]
@@ -57,7 +56,7 @@ class WireSourceAdmin(CheckedInputMixin, admin.ModelAdmin):
 
 
 @admin.register(IngestedItem)
-class IngestedItemAdmin(CheckedInputMixin, admin.ModelAdmin):
+class IngestedItemAdmin(admin.ModelAdmin):
     list_display = ["__str__", "source", "version", "status", "pending_version", "article", "taken_by", "updated_at"]
     list_filter = ["status", "source"]
     list_select_related = ["source", "article", "taken_by"]
