@@ -157,26 +157,45 @@ class ArchiveMixin(SharedListPageMixin, UncountedPaginationMixin):
     model = Article
     date_field = "published_at"
     month_format = "%m"
-    # An empty day is a page saying so, and previous and next are the neighbouring days:
-    # finding the nearest day with stories would cost two queries more. A period in the
-    # future, or an empty one before the first story, is a 404: otherwise each empty page
-    # links to the day before, and a crawler would walk them back to the year 1000.
+    # An empty period is a page saying so. Its links to the previous and next period, as
+    # every period's, lead to the nearest with stories: one probe of the date index each.
+    # A period in the future, or an empty one before the first story, is a 404: otherwise
+    # a crawler could follow empty pages back to the year 1000.
     allow_empty = True
+    period = None  # "year", "month" or "day": the period each view shows and links.
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
 
     def get_dated_queryset(self, **lookup):
-        self.period_starts_at = lookup[f"{self.date_field}__gte"]
-        if self.period_starts_at > timezone.now():
+        period_starts_at = lookup[f"{self.date_field}__gte"]
+        if period_starts_at > timezone.now():
             raise Http404("No story can have been published then yet.")
         # The period's bounds go first, before the published rule's "up to now" (filter_first).
         return filter_first(super().get_dated_queryset(), Q(**lookup))
 
+    def get_dated_items(self):
+        date_list, stories, context = super().get_dated_items()
+        shown = context[self.period]
+        self.previous_with_stories = context[f"previous_{self.period}"] = self.nearest_with_stories(shown, older=True)
+        context[f"next_{self.period}"] = self.nearest_with_stories(shown, older=False)
+        return date_list, stories, context
+
+    def nearest_with_stories(self, shown, older):
+        """Return the start of the nearest period older (or newer) than `shown` that has stories, or None."""
+        start_of = getattr(self, f"_get_current_{self.period}")
+        if older:
+            before = self._make_date_lookup_arg(start_of(shown))
+            stories = filter_first(Article.objects.published(), Q(published_at__lt=before)).newest_first()
+        else:
+            after = self._make_date_lookup_arg(getattr(self, f"_get_next_{self.period}")(shown))
+            stories = Article.objects.published().filter(published_at__gte=after).order_by("published_at", "pk")
+        published_at = stories.values_list("published_at", flat=True).first()
+        return start_of(timezone.localtime(published_at).date()) if published_at else None
+
     def paginate_queryset(self, queryset, page_size):
         paginator, page, stories, is_paginated = super().paginate_queryset(queryset, page_size)
-        # Asked only of an empty period, so a page with stories takes no more queries.
-        if not stories and not Article.objects.published().filter(published_at__lt=self.period_starts_at).exists():
+        if not stories and self.previous_with_stories is None:
             raise Http404("No story was published then, or before.")
         return paginator, page, stories, is_paginated
 
@@ -188,6 +207,7 @@ class ArchiveMixin(SharedListPageMixin, UncountedPaginationMixin):
 
 class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
     make_object_list = True
+    period = "year"
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         """Return the months of the year up to now, each a link, without asking which have stories."""
@@ -197,11 +217,11 @@ class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
 
 
 class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
-    pass
+    period = "month"
 
 
 class ArticleDayArchiveView(ArchiveMixin, DayArchiveView):
-    pass
+    period = "day"
 
 
 class LatestView(SharedListPageMixin, UncountedPaginationMixin, ListView):

@@ -1,5 +1,6 @@
-"""Date archives: the stories of a year, a month or a day, paged by keyset, in two queries."""
+"""Date archives: the stories of a year, a month or a day, paged by keyset, in four queries."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -41,7 +42,6 @@ def test_day_lists_that_days_published_stories_newest_first(client, archive):
     assert headlines(response) == ["Evening story", "Morning story"]
     html = response.content.decode()
     assert "<h1>5 March 2024</h1>" in html
-    assert f'href="{reverse("articles:archive_day", args=["2024", "03", "04"])}"' in html
     assert f'href="{reverse("articles:archive_day", args=["2024", "03", "06"])}"' in html
     assert f'href="{reverse("articles:archive_month", args=["2024", "03"])}"' in html
 
@@ -65,10 +65,43 @@ def test_an_empty_period_before_the_first_story_is_a_404(client, archive, url):
     assert client.get(url).status_code == 404
 
 
-def test_the_period_of_the_first_story_is_a_page(client, archive):
-    # Its link to the day before leads to a 404: which day that is would cost a query on every page.
-    assert headlines(client.get("/2024/03/05/")) == ["Evening story", "Morning story"]
-    assert headlines(client.get("/2024/")) == ["April story", "Next day story", "Evening story", "Morning story"]
+def test_the_period_of_the_first_story_is_a_page_with_no_link_to_an_older_one(client, archive):
+    day, year = client.get("/2024/03/05/"), client.get("/2024/")
+
+    assert headlines(day) == ["Evening story", "Morning story"]
+    assert headlines(year) == ["April story", "Next day story", "Evening story", "Morning story"]
+    assert (day.context["previous_day"], year.context["previous_year"]) == (None, None)
+    assert "&larr;" not in day.content.decode() + year.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url, previous, following",
+    [
+        # Days: an empty one, and ones with stories, skip the empty days around them.
+        ("/2024/03/10/", "/2024/03/06/", "/2024/04/01/"),
+        ("/2024/03/06/", "/2024/03/05/", "/2024/04/01/"),
+        ("/2024/04/01/", "/2024/03/06/", "/2025/01/01/"),
+        ("/2025/01/01/", "/2024/04/01/", None),
+        # Months and years.
+        ("/2024/03/", None, "/2024/04/"),
+        ("/2024/05/", "/2024/04/", "/2025/01/"),
+        ("/2024/", None, "/2025/"),
+        ("/2025/", "/2024/", None),
+    ],
+)
+def test_previous_and_next_lead_to_the_nearest_periods_with_stories(client, archive, url, previous, following):
+    html = client.get(url).content.decode()
+
+    links = re.findall(r'<a href="([^"]+)">&larr;', html), re.findall(r'<a href="([^"]+)">[^<]*&rarr;', html)
+    assert links == ([previous] if previous else [], [following] if following else [])
+
+
+def test_stories_readers_cannot_see_are_not_periods_with_stories(client, archive, make_article):
+    make_article(headline="Draft", status=Article.Status.DRAFT, published_at=at(2024, 3, 20, 9))
+    make_article(headline="Scheduled", published_at=timezone.now() + timedelta(days=2))
+
+    assert client.get("/2024/03/10/").context["next_day"].isoformat() == "2024-04-01"
+    assert client.get("/2025/01/01/").context["next_day"] is None
 
 
 def test_a_period_in_the_future_is_a_404(client, archive):
