@@ -21,6 +21,7 @@ PAGE_NAMES = [
     "search",
     "date archive",
     "feed",
+    "site shell",
     "bare view",
 ]
 SEARCH_WORDS = "council budget"
@@ -83,7 +84,12 @@ def choose_pages():
 
     published = Article.objects.published()
     newest = published.order_by("-published_at").first()
-    paths = {"home": reverse("frontpage:home"), "feed": reverse("articles:feed"), "bare view": reverse("bench_bare")}
+    paths = {
+        "home": reverse("frontpage:home"),
+        "feed": reverse("articles:feed"),
+        "site shell": reverse("bench_shell"),
+        "bare view": reverse("bench_bare"),
+    }
     paths["search"] = reverse("search:search") + "?q=" + SEARCH_WORDS.replace(" ", "+")
     if newest is None:
         return paths

@@ -1,10 +1,15 @@
-"""The site's URLs plus a bare view: the benchmark's yardstick (newsroom.settings.bench only)."""
+"""
+The site's URLs plus the benchmark's two yardsticks (newsroom.settings.bench only): a
+bare view, and the site's own page with nothing in it.
+"""
 
 from django.http import HttpResponse
+from django.template import engines
 from django.urls import include, path
 
 BARE_PAGE_BYTES = 30 * 1024
 BARE_PATH = "bench/bare/"
+SHELL_PATH = "bench/shell/"
 
 
 def bare_page():
@@ -25,7 +30,21 @@ def bare_view(request):
     return HttpResponse(BARE_PAGE)
 
 
+# Every reader page extends the site's base template; this fills none of its blocks.
+SHELL = engines["django"].from_string('{% extends "base.html" %}')
+
+
+def shell_view(request):
+    """
+    Return the site's page with nothing in it (header, navigation, footer, through the
+    site's middleware, context processors and templates, and no query of its own): the
+    most a page of the site can serve without the page cache.
+    """
+    return HttpResponse(SHELL.render(request=request))
+
+
 urlpatterns = [
     path(BARE_PATH, bare_view, name="bench_bare"),
+    path(SHELL_PATH, shell_view, name="bench_shell"),
     path("", include("newsroom.urls")),
 ]
