@@ -3,6 +3,7 @@
 import functools
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
@@ -211,8 +212,18 @@ class CheckedAutocompleteFieldsMixin:
 class CheckedInputMixin(CheckedAutocompleteFieldsMixin):
     """
     For a ModelAdmin: its list checks the filters in its address, and says when it could
-    not apply them; its autocomplete fields show again only ids they can hold.
+    not apply them; an action runs only on ids the list's key can hold; its autocomplete
+    fields show again only ids they can hold.
     """
+
+    def response_action(self, request, queryset, **kwargs):
+        # Django filters the list by the ids sent as they are, and one that is not an id
+        # ("abc", "") fails the filter: refused, the list says so and is shown again.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(holds(self.model._meta.pk, value) for value in selected):
+            self.message_user(request, _("Those items are not in this list: select them again."), messages.WARNING)
+            return None
+        return super().response_action(request, queryset, **kwargs)
 
     def get_changelist(self, request, **kwargs):
         return checked_changelist(super().get_changelist(request, **kwargs))

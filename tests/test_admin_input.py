@@ -27,19 +27,28 @@ NOT_A_VALUE = "not-a-value"
 PREPARED_FIELDS = (models.IntegerField, models.DurationField, models.FloatField, models.DecimalField)
 
 
+def list_url(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
 def filtered_lists():
     """Yield (list address, filter name) for each field of each model the admin lists that a bad value could break."""
     for model in admin.site._registry:
-        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        url = list_url(model)
         for field in model._meta.get_fields():
             if (field.is_relation and not field.auto_created) or isinstance(field, PREPARED_FIELDS):
                 yield url, field.name
 
 
 FILTERED_LISTS = sorted(set(filtered_lists()))
-LISTS = sorted(
-    reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") for model in admin.site._registry
-)
+
+
+def admin_of(url):
+    """Return the ModelAdmin whose list is at `url`."""
+    return next(model_admin for model, model_admin in admin.site._registry.items() if list_url(model) == url)
+
+
+LISTS = sorted(list_url(model) for model in admin.site._registry)
 # Lookups that Django and django.contrib.postgres know but no list writes, each with a
 # value one of the databases cannot run: a regular expression neither can read, a range
 # of one value, and functions from PostgreSQL extensions the project does not install
@@ -67,8 +76,7 @@ def test_every_list_is_checked_other_apps_too():
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", LISTS)
 def test_a_lookup_no_filter_writes_is_an_invalid_filter_not_a_server_error(admin_client, url):
-    model = next(model for model in admin.site._registry if url.endswith(f"/{model._meta.model_name}/"))
-    for field in model._meta.concrete_fields:
+    for field in admin_of(url).model._meta.concrete_fields:
         if isinstance(field, models.DateField):
             addresses = [{f"{field.name}__year": BEYOND_64_BITS}]
         elif isinstance(field, TEXT_FIELDS):
@@ -156,6 +164,33 @@ def test_filters_the_database_can_run_are_applied(admin_client, make_article, ma
     assert "Kim leaves Russia" in response.text
     assert "Cup final tonight" not in response.text
     assert "could not be filtered" not in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", LISTS)
+def test_an_action_on_items_that_are_not_ids_is_refused_not_a_server_error(admin_client, url):
+    actions = admin_of(url).get_actions(admin_client.get(url).wsgi_request)
+    if not actions:
+        pytest.skip("The list has no actions.")
+    for selected in (["abc"], [""], ["1.5"], ["1", "abc"]):
+        for confirmed in ({}, {"post": "yes"}):  # Asked, and confirmed on the page that asks.
+            data = {"action": next(iter(actions)), "_selected_action": selected, "index": "0"} | confirmed
+
+            response = admin_client.post(url, data, follow=True)
+
+            assert response.redirect_chain == [(url, 302)], (selected, confirmed)
+            assert "Those items are not in this list: select them again." in response.text
+
+
+@pytest.mark.django_db
+def test_an_action_on_items_of_the_list_still_runs(admin_client, make_section):
+    section = make_section(name="Weather")
+    url = reverse("admin:articles_section_changelist")
+    data = {"action": "delete_selected", "_selected_action": [str(section.pk)], "index": "0"}
+
+    assert "<title>Delete multiple objects" in admin_client.post(url, data).text
+    admin_client.post(url, data | {"post": "yes"})
+    assert not type(section).objects.filter(pk=section.pk).exists()
 
 
 @pytest.mark.django_db
