@@ -22,7 +22,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -403,10 +402,6 @@ class ArticleQuerySet(models.QuerySet):
             previous=next((row for row in in_section if (row.published_at, row.pk) < here), None),
             following=next((row for row in reversed(in_section) if (row.published_at, row.pk) > here), None),
         )
-
-    def latest_modified_at(self):
-        """Return when the most recently changed of these articles last changed, or None."""
-        return self.aggregate(latest=models.Max(Greatest("published_at", "updated_at")))["latest"]
 
 
 class Article(models.Model):

@@ -73,6 +73,8 @@ def pages(newsroom):
     yield "tag feed", reverse("articles:tag_feed", args=["drones"]), "tag_listed"
     yield "story", story.get_absolute_url(), "byline_author_listed"
     yield "api", reverse("api:ninjs-list"), "article_published"
+    yield "sitemap index", reverse("sitemap_index"), "tag_listed"
+    yield "stories' sitemap", reverse("sitemap", args=["articles"]), "article_published"
     since = timezone.now() - timedelta(hours=3)
     yield (
         "api since",

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
 
 from articles.models import Article
 
@@ -72,6 +73,59 @@ def test_article_sitemap_lists_published_stories_at_their_urls(client, newsroom)
     assert locations(root) == [absolute(newsroom["published"].get_absolute_url())]
     (lastmod,) = root.findall("sm:url/sm:lastmod", NS)
     assert lastmod.text == newsroom["published"].last_modified_at.date().isoformat()
+
+
+class TestArticleSitemapByWeek:
+    @pytest.fixture
+    def weeks(self, make_article):
+        """Stories 22, 10, 3 and 0 days old, a draft and a scheduled one: four weeks of sitemap pages."""
+        now = timezone.now()
+        stories = [make_article(published_at=now - timedelta(days=days)) for days in (22, 10, 3, 0)]
+        make_article(status=Article.Status.DRAFT, published_at=None)
+        make_article(published_at=now + timedelta(days=1))
+        return stories
+
+    def pages(self, client):
+        index = fetch_xml(client, "/sitemap.xml")
+        listed = [loc.text for loc in index.findall("sm:sitemap/sm:loc", NS)]
+        return [url.removeprefix("http://testserver") for url in listed if "sitemap-articles" in url]
+
+    def test_a_page_a_week_from_the_oldest_story_to_this_week(self, client, weeks):
+        pages = self.pages(client)
+        first_day = weeks[0].published_at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        number = (timezone.now() - first_day) // timedelta(days=7) + 1
+
+        assert pages == ["/sitemap-articles.xml"] + [f"/sitemap-articles.xml?p={page}" for page in range(2, number + 1)]
+        listed = [locations(fetch_xml(client, page)) for page in pages]
+        assert listed[0] == [absolute(weeks[0].get_absolute_url())]
+        assert listed[-1] == [absolute(weeks[-1].get_absolute_url())]
+        assert sorted(url for page in listed for url in page) == sorted(absolute(s.get_absolute_url()) for s in weeks)
+
+    def test_a_page_keeps_its_stories_as_new_ones_are_published(self, client, weeks, make_article):
+        before = [locations(fetch_xml(client, page)) for page in self.pages(client)]
+        make_article(published_at=timezone.now())
+
+        after = [locations(fetch_xml(client, page)) for page in self.pages(client)]
+
+        assert after[:-1] == before[:-1]
+        assert len(after[-1]) == len(before[-1]) + 1
+
+    def test_each_page_says_when_its_own_stories_last_changed(self, client, weeks):
+        index = fetch_xml(client, "/sitemap.xml")
+        pages = self.pages(client)
+        first, last = client.get(pages[0]), client.get(pages[-1])
+
+        assert index.findall("sm:sitemap/sm:lastmod", NS) == []
+        assert first["Last-Modified"] == http_date(weeks[0].last_modified_at.timestamp())
+        assert last["Last-Modified"] == http_date(weeks[-1].last_modified_at.timestamp())
+
+    @pytest.mark.parametrize("page", ["0", "-1", "abc", "99", "99999999999999999999"])
+    def test_a_page_that_is_not_there_is_a_404(self, client, weeks, page):
+        assert client.get("/sitemap-articles.xml", {"p": page}).status_code == 404
+
+    def test_no_stories_is_one_empty_page(self, client, db):
+        assert locations(fetch_xml(client, "/sitemap-articles.xml")) == []
+        assert client.get("/sitemap-articles.xml", {"p": "2"}).status_code == 404
 
 
 def test_tag_sitemap_lists_only_tags_of_published_stories(client, newsroom):
