@@ -71,7 +71,7 @@ class CheckedChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
         # What the list's filters did not take goes to the queryset as it is.
         for name in remaining_params:
-            if not set(lookups_after_fields(self.model, name)) <= ADDRESS_LOOKUPS:
+            if not set(split_filter(self.model, name)[1]) <= ADDRESS_LOOKUPS:
                 raise IncorrectLookupParameters(f"{name} is not a filter the list takes from its address.")
         return filter_specs, has_filters, remaining_params, *others
 
@@ -88,8 +88,6 @@ def checked_changelist(changelist):
     """Return `changelist`, a ChangeList class, checking its filters as CheckedChangeList does."""
     if issubclass(changelist, CheckedChangeList):
         return changelist  # As the article admin's own list is.
-    if changelist is ChangeList:
-        return CheckedChangeList
     return type(changelist.__name__, (CheckedChangeList, changelist), {"__module__": changelist.__module__})
 
 
@@ -131,16 +129,18 @@ def as_django_duration(field, text):
         return text
 
 
-def lookups_after_fields(model, name):
-    """Return the lookups and transforms in filter `name` after the fields it follows (a JSON key is one)."""
+def split_filter(model, name):
+    """
+    Return the fields that filter `name` follows, as get_fields_from_path gives them, and
+    the lookups and transforms after them (a JSON key is one); no fields if it follows none.
+    """
     parts = name.split(LOOKUP_SEP)
     for count in range(len(parts), 0, -1):
         try:
-            get_fields_from_path(model, LOOKUP_SEP.join(parts[:count]))
+            return get_fields_from_path(model, LOOKUP_SEP.join(parts[:count])), parts[count:]
         except (FieldDoesNotExist, NotRelationField):
             continue
-        return parts[count:]
-    return parts
+    return [], parts
 
 
 def filtered_field(model, name):
@@ -149,16 +149,13 @@ def filtered_field(model, name):
     key) and its lookup, "exact" if it names none; (None, None) if a transform such as
     `__year` comes between them.
     """
-    fields_only, _sep, last = name.rpartition(LOOKUP_SEP)
-    for path, lookup in ((name, "exact"), (fields_only, last)):
-        try:
-            field = get_fields_from_path(model, path)[-1] if path else None
-        except (FieldDoesNotExist, NotRelationField):
-            continue
-        if field is None or (field.is_relation and field.related_model is None):
-            break  # No field, or a generic relation, which has no key of its own.
-        return (field.related_model._meta.pk if field.is_relation else field), lookup
-    return None, None
+    fields, lookups = split_filter(model, name)
+    if not fields or len(lookups) > 1:
+        return None, None
+    field = fields[-1]
+    if field.is_relation and field.related_model is None:
+        return None, None  # A generic relation, which has no key of its own.
+    return (field.related_model._meta.pk if field.is_relation else field), (lookups[0] if lookups else "exact")
 
 
 def check_compiles(queryset):
