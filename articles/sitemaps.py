@@ -38,7 +38,7 @@ class WeeklyPaginator(Paginator):
     @cached_property
     def first_week_starts_at(self):
         """Return midnight (UTC) of the day of the oldest story, or None if there is none."""
-        oldest = self.object_list.order_by("published_at", "pk").values_list("published_at", flat=True).first()
+        oldest = self.object_list.oldest_first().values_list("published_at", flat=True).first()
         return oldest and datetime.combine(oldest.astimezone(UTC).date(), time.min, tzinfo=UTC)
 
     @cached_property

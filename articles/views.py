@@ -189,7 +189,7 @@ class ArchiveMixin(SharedListPageMixin, UncountedPaginationMixin):
             stories = filter_first(Article.objects.published(), Q(published_at__lt=before)).newest_first()
         else:
             after = self._make_date_lookup_arg(getattr(self, f"_get_next_{self.period}")(shown))
-            stories = Article.objects.published().filter(published_at__gte=after).order_by("published_at", "pk")
+            stories = Article.objects.published().filter(published_at__gte=after).oldest_first()
         published_at = stories.values_list("published_at", flat=True).first()
         return start_of(timezone.localtime(published_at).date()) if published_at else None
 

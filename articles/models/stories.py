@@ -187,6 +187,10 @@ class ArticleQuerySet(models.QuerySet):
         """Order newest first, by the (published_at, id) the indexes hold."""
         return self.order_by("-published_at", "-pk")
 
+    def oldest_first(self):
+        """Order oldest first, by the (published_at, id) the indexes hold."""
+        return self.order_by("published_at", "pk")
+
     def in_any(self, *parts):
         """
         Return these articles that are in any of `parts`, querysets of articles that may
@@ -212,7 +216,7 @@ class ArticleQuerySet(models.QuerySet):
             self.filter(status=Article.Status.PUBLISHED)
             .filter(Q(published_at__gt=now) | Q(embargo_lifts_at__gt=now))
             .exclude(expires_at__lte=now)
-            .order_by("published_at", "pk")
+            .oldest_first()
         )
 
     def next_visibility_change(self):
@@ -363,7 +367,7 @@ class ArticleQuerySet(models.QuerySet):
         at, pk = article.published_at, article.pk
         return (
             filter_first(in_section, older_than("published_at", at, "pk", pk)).newest_first()[:1],
-            in_section.filter(newer_than("published_at", at, "pk", pk)).order_by("published_at", "pk")[:1],
+            in_section.filter(newer_than("published_at", at, "pk", pk)).oldest_first()[:1],
         )
 
     def links_around(self, article, exclude=(), limit=4):
