@@ -1,8 +1,8 @@
 """
 `make bench`: seed N stories, serve them with gunicorn and the production settings,
 load each reader page with wrk, uncached and cached, beside a bare 30 KB view and the
-site's empty page served by the same gunicorn, and report requests/s, latency, the ratio to the bare view,
-SQL per page and worker memory against the targets of issue 8.
+site's empty page served by the same gunicorn, and report requests/s, latency, the
+ratio to the bare view, SQL per page and worker memory against the targets of issue 8.
 
 `make bench-growth` (`--growth`) measures only in process, at N and at GROWTH_N
 stories, and reports how each page's time grows.
