@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from authors.models import Author
-from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedChangeList
+from newsroom.admin import CheckedAutocompleteFieldsMixin, CheckedAutocompleteSelectMultiple, CheckedChangeList
 from newsroom.pagination import EstimatingPaginator
 
 from . import workflow
@@ -239,7 +239,9 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     # State changes go only through the workflow's buttons, never through these fields.
     readonly_fields = ["status", "published_at", "created_by", "created_at", "updated_at"]
-    fieldsets = [
+    # Given by get_fieldsets(), not as `fieldsets`: Django's checks refuse a many-to-many
+    # field with a through model there (admin.E013), and `sources` has one (Citation).
+    story_fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         (_("Placement"), {"fields": ["section", "tags", "sources", "dateline"]}),
         (_("Image"), {"fields": ["photo"]}),
@@ -258,6 +260,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.story_fieldsets
 
     def get_queryset(self, request):
         return (
@@ -280,6 +285,16 @@ class ArticleAdmin(admin.ModelAdmin):
         if db_field.name == "tags":
             return TagNamesField(self.admin_site)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "sources":
+            # Django makes no field for a many-to-many with a through model, whose rows may
+            # need more than their two ends; a citation needs no more (its date is its story's).
+            kwargs.setdefault(
+                "widget", CheckedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+            )
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("bylines"))
     def byline_names(self, article):

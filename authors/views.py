@@ -39,9 +39,13 @@ class OrganisationView(ObjectArticleListView):
             Prefetch("affiliations", queryset=Affiliation.objects.select_related("author").order_by("author__name"))
         )
 
+    # Paged by the citations' copy of the publication date and their article, which their index holds.
+    keyset_field = "listed_at"
+    keyset_id_field = "listed_id"
+
     def get_queryset(self):
         articles = self.object.citing_articles.model.objects
-        return articles.published().citing(self.object).for_listing()
+        return articles.published().listed_under("citations", organisation=self.object).for_listing()
 
     def get_share_image(self):
         return self.object.logo_image

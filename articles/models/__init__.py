@@ -1,13 +1,13 @@
 """
 The articles app's models, one module per concern: sections, the story and its queries
-(stories), its bylines, tags and related stories (links), transitions, corrections and
+(stories), its bylines, sources, tags and related stories (links), transitions, corrections and
 preview links. Import them from here.
 """
 
 from .corrections import Correction, CorrectionQuerySet
 from .fields import login_field
 from .inline_photos import InlinePhoto
-from .links import Byline, DatedLink, RelatedStory, TaggedArticle
+from .links import Byline, Citation, DatedLink, RelatedStory, TaggedArticle
 from .preview_links import PREVIEW_LINK_MAX_DAYS, PreviewLink, default_preview_expiry
 from .sections import Section
 from .stories import (
@@ -31,6 +31,7 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleTransition",
     "Byline",
+    "Citation",
     "Correction",
     "CorrectionQuerySet",
     "DatedLink",

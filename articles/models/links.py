@@ -1,4 +1,4 @@
-"""What links a story to others: bylines and tags (dated, for the lists) and stored related stories."""
+"""What links a story to others: bylines, sources and tags (dated, for the lists) and stored related stories."""
 
 from django.db import models, transaction
 from django.db.models import (
@@ -53,9 +53,9 @@ class DatedLinkQuerySet(models.QuerySet):
 
 class DatedLink(models.Model):
     """
-    A link from an article to what lists it (an author, a tag) that keeps a copy of the
-    article's publication date, so that the list walks an index on (author or tag,
-    date) newest first. The link copies the date when it is made; Article.save() and
+    A link from an article to what lists it (an author, an organisation it cites, a tag)
+    that keeps a copy of the article's publication date, so that the list walks an index
+    on (author, organisation or tag, date) newest first. The link copies the date when it is made; Article.save() and
     ArticleQuerySet.update() copy a new date onto every link of the article.
     """
 
@@ -97,6 +97,27 @@ class Byline(DatedLink):
 
     def __str__(self):
         return f"{self.role}: {self.author}" if self.role else str(self.author)
+
+
+class Citation(DatedLink):
+    """An organisation a story cites as a source (`Article.sources`' through model)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    organisation = models.ForeignKey(
+        "authors.Organisation", on_delete=models.CASCADE, related_name="citations", verbose_name=_("organisation")
+    )
+
+    class Meta:
+        # The table and unique pair Django made for `sources` before it had this model.
+        db_table = "articles_article_sources"
+        unique_together = [("article", "organisation")]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        # An organisation's page walks the stories citing it newest first from here.
+        indexes = [models.Index(fields=["organisation", "published_at", "article"], name="citation_listed")]
+
+    def __str__(self):
+        return str(self.organisation)
 
 
 class TaggedArticle(DatedLink, TaggedItemBase):

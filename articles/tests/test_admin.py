@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
+from articles.tests.forms import change_form_data
 from authors.models import Author
 from newsroom.pagination import EstimatingPaginator
 
@@ -137,6 +138,23 @@ class TestArticleAdd:
         assert 'name="photo"' in html and "admin-autocomplete" in html
         assert 'id="add_id_photo"' in html
         assert f'href="{reverse("admin:photos_photo_add")}?_to_field=id&amp;_popup=1' in html
+
+    def test_sources_are_picked_in_a_search_box_and_keep_the_storys_date(
+        self, superuser_client, make_article, make_organisation
+    ):
+        tass, reuters = make_organisation(name="TASS"), make_organisation(name="Reuters")
+        article = make_article(sources=[tass])
+        url = reverse("admin:articles_article_change", args=[article.pk])
+
+        html = superuser_client.get(url).content.decode()
+        (select,) = re.findall(r'<select[^>]*name="sources"[^>]*>.*?</select>', html, re.DOTALL)
+        assert "admin-autocomplete" in select and 'data-field-name="sources"' in select
+        assert re.search(rf'<option value="{tass.pk}" selected>TASS</option>', select), select
+
+        response = superuser_client.post(url, change_form_data(article, sources=[reuters.pk]))
+
+        assert response.status_code == 302
+        assert [(c.organisation, c.published_at) for c in article.citations.all()] == [(reuters, article.published_at)]
 
 
 @pytest.mark.django_db

@@ -215,17 +215,35 @@ class TestSanitiser:
 
 @pytest.mark.django_db
 class TestPublicationDateOnLinks:
-    """Bylines and tags keep a copy of their article's publication date, which author and topic lists walk."""
+    """
+    Bylines, citations and tags keep a copy of their article's publication date, which
+    author, organisation and topic lists walk.
+    """
 
     def dates(self, article):
-        return {link.published_at for link in [*Byline.objects.filter(article=article), *article.tagged_items.all()]}
+        links = [*Byline.objects.filter(article=article), *article.citations.all(), *article.tagged_items.all()]
+        return {link.published_at for link in links}
 
-    def test_links_made_with_the_article_take_its_date(self, make_article, make_author):
-        article = make_article(authors=[make_author(), make_author()], tags=["Drones", "Trade"])
+    def test_links_made_with_the_article_take_its_date(self, make_article, make_author, make_organisation):
+        article = make_article(
+            authors=[make_author(), make_author()], tags=["Drones", "Trade"], sources=[make_organisation()]
+        )
+        assert article.citations.count() == 1
         assert self.dates(article) == {article.published_at}
 
-    def test_a_new_date_reaches_the_links_through_save_update_and_the_workflow(self, make_article, make_user):
-        article = make_article(tags=["Drones"], published_at=timezone.now() - timedelta(days=3))
+    def test_a_source_added_later_takes_the_date(self, make_article, make_organisation):
+        article = make_article(sources=[])
+        article.sources.add(make_organisation())
+        article.sources.set([make_organisation(), make_organisation()])
+        assert article.citations.count() == 2
+        assert self.dates(article) == {article.published_at}
+
+    def test_a_new_date_reaches_the_links_through_save_update_and_the_workflow(
+        self, make_article, make_user, make_organisation
+    ):
+        article = make_article(
+            tags=["Drones"], sources=[make_organisation()], published_at=timezone.now() - timedelta(days=3)
+        )
         article.published_at = timezone.now() - timedelta(days=2)
         article.save()
         assert self.dates(article) == {article.published_at}

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles.models import Article, Byline, TaggedArticle
+from articles.models import Article, Byline, Citation, TaggedArticle
 from authors.models import Affiliation, Author, Organisation
 from demo.archive import ArchiveGenerator, Pools
 from demo.management.commands.load_demo import Command as LoadDemo
@@ -117,7 +117,7 @@ class Command(BaseCommand):
         tables = [
             Article._meta.db_table,
             Byline._meta.db_table,
-            Article.sources.through._meta.db_table,
+            Citation._meta.db_table,
             TaggedArticle._meta.db_table,
         ]
         with connection.cursor() as cursor:
@@ -264,7 +264,6 @@ class Batch:
     def write_relations(self, stories, pks, context):
         """Write the stories' bylines, sources and tags straight into their tables."""
         authors, organisations, tags = context["authors"], context["organisations"], context["tags"]
-        Source = Article.sources.through
         # The links keep the story's date, as DatedLink.save() would, for the lists' indexes.
         Byline.objects.bulk_create(
             Byline(
@@ -277,8 +276,8 @@ class Batch:
             for story, pk in zip(stories, pks, strict=True)
             for position, (author, role) in enumerate(story["bylines"])
         )
-        Source.objects.bulk_create(
-            Source(article_id=pk, organisation_id=organisations[source])
+        Citation.objects.bulk_create(
+            Citation(article_id=pk, organisation_id=organisations[source], published_at=story["published_at"])
             for story, pk in zip(stories, pks, strict=True)
             for source in story["sources"]
         )
