@@ -55,8 +55,9 @@ class DatedLink(models.Model):
     """
     A link from an article to what lists it (an author, an organisation it cites, a tag)
     that keeps a copy of the article's publication date, so that the list walks an index
-    on (author, organisation or tag, date) newest first. The link copies the date when it is made; Article.save() and
-    ArticleQuerySet.update() copy a new date onto every link of the article.
+    on (author, organisation or tag, date) newest first. The link copies the date when it
+    is made; Article.save() and ArticleQuerySet.update() copy a new date onto every link
+    of the article.
     """
 
     ARTICLE_FIELD = "article"
