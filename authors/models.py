@@ -195,7 +195,7 @@ class AuthorLink(models.Model):
 class Affiliation(models.Model):
     """An author's role at an organisation, current or past."""
 
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="affiliations")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="affiliations", db_index=False)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="affiliations", verbose_name=_("organisation")
     )

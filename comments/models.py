@@ -48,7 +48,7 @@ class Comment(models.Model):
         SPAM = "spam", _("Spam")
 
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="comments", verbose_name=_("article")
+        "articles.Article", on_delete=models.CASCADE, related_name="comments", verbose_name=_("article"), db_index=False
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("Shown with the comment."))
     email = models.EmailField(_("email"), help_text=_("Never shown on the site."))

@@ -18,7 +18,11 @@ class Revision(models.Model):
     """A snapshot of an article's text and main fields, recorded each time it is saved."""
 
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="revisions", verbose_name=_("article")
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("article"),
+        db_index=False,
     )
     version = models.PositiveIntegerField(_("version"), help_text=_("The article's version this snapshot records."))
     created_at = models.DateTimeField(_("saved at"), default=timezone.now)
@@ -57,7 +61,7 @@ class PresenceQuerySet(models.QuerySet):
 class EditorState(models.Model):
     """Something kept for one editor on one article: at most one row for each pair."""
 
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="%(class)ss")
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="%(class)ss", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
@@ -136,8 +140,8 @@ class Note(models.Model):
 class NoteReceipt(models.Model):
     """That a note is for a colleague (mentioned, or on their story), and when they read it."""
 
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="receipts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="receipts", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     is_mention = models.BooleanField(_("mentioned"), default=False)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

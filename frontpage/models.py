@@ -78,7 +78,7 @@ class Lineup(models.Model):
 class Placement(models.Model):
     """A story in a slot of a lineup (0 is the lead), with the stories packaged with it."""
 
-    lineup = models.ForeignKey(Lineup, on_delete=models.CASCADE, related_name="placements")
+    lineup = models.ForeignKey(Lineup, on_delete=models.CASCADE, related_name="placements", db_index=False)
     position = models.PositiveSmallIntegerField(
         _("slot"), choices=[(0, _("Lead"))] + [(n, _("Top story %(n)d") % {"n": n}) for n in range(1, SLOTS)]
     )

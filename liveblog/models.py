@@ -103,7 +103,7 @@ def prepare_texts(entries, *, for_feeds=None):
 class Entry(models.Model):
     """One timed update in a live blog: a short sanitised text, an author and perhaps a photo."""
 
-    live_blog = models.ForeignKey(LiveBlog, on_delete=models.CASCADE, related_name="entries")
+    live_blog = models.ForeignKey(LiveBlog, on_delete=models.CASCADE, related_name="entries", db_index=False)
     author = models.ForeignKey(
         "authors.Author",
         on_delete=models.PROTECT,
@@ -185,7 +185,7 @@ class EntryPhoto(models.Model):
     """
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="photo_links")
-    photo = models.ForeignKey("photos.Photo", on_delete=models.PROTECT, related_name="entry_uses")
+    photo = models.ForeignKey("photos.Photo", on_delete=models.PROTECT, related_name="entry_uses", db_index=False)
 
     class Meta:
         verbose_name = _("photo in a live blog entry")
@@ -199,7 +199,7 @@ class EntryPhoto(models.Model):
 class EntryRevision(models.Model):
     """An entry as one save left it: corrections are kept, as a story's revisions are."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="revisions")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="revisions", db_index=False)
     version = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("text"))
     is_key_event = models.BooleanField(_("key event"), default=False)

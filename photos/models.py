@@ -321,7 +321,9 @@ class Rendition(models.Model):
         WEBP = "webp", "WebP"
         JPEG = "jpeg", "JPEG"
 
-    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions", verbose_name=_("photo"))
+    photo = models.ForeignKey(
+        Photo, on_delete=models.CASCADE, related_name="renditions", verbose_name=_("photo"), db_index=False
+    )
     format = models.CharField(_("format"), max_length=4, choices=Format)
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))

@@ -152,7 +152,11 @@ class Delivery(models.Model):
     )
     event = models.CharField(_("event"), max_length=20, choices=Event)
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="webhook_deliveries", verbose_name=_("story")
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="webhook_deliveries",
+        verbose_name=_("story"),
+        db_index=False,
     )
     version = models.PositiveIntegerField(_("version"), help_text=_("The story's version the event happened at."))
     correction = models.ForeignKey(

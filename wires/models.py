@@ -146,6 +146,7 @@ class IngestedItem(models.Model):
         blank=True,
         related_name="items",
         verbose_name=_("source"),
+        db_index=False,
     )
     uri = models.CharField(_("URI"), max_length=500, unique=True, help_text=_("The agency's identifier of the item."))
     version = models.CharField(_("version"), max_length=100, blank=True, default="")

@@ -14,7 +14,7 @@ class InlinePhoto(models.Model):
     )
     # A photo a story shows cannot be deleted: the editor first takes it out of the body.
     photo = models.ForeignKey(
-        "photos.Photo", on_delete=models.PROTECT, related_name="inline_uses", verbose_name=_("photo")
+        "photos.Photo", on_delete=models.PROTECT, related_name="inline_uses", verbose_name=_("photo"), db_index=False
     )
 
     class Meta:

@@ -6,7 +6,7 @@ from django.db.models import (
     Q,
 )
 from django.utils.translation import gettext_lazy as _
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from .stories import RELATED_STORED, Article
 
@@ -77,9 +77,9 @@ class DatedLink(models.Model):
 class Byline(DatedLink):
     """An author's credit on an article, in order, with an optional role."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines", db_index=False)
     author = models.ForeignKey(
-        "authors.Author", on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author")
+        "authors.Author", on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author"), db_index=False
     )
     role = models.CharField(
         _("role"), max_length=100, blank=True, default="", help_text=_("For example Additional reporting.")
@@ -103,9 +103,13 @@ class Byline(DatedLink):
 class Citation(DatedLink):
     """An organisation a story cites as a source (`Article.sources`' through model)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations", db_index=False)
     organisation = models.ForeignKey(
-        "authors.Organisation", on_delete=models.CASCADE, related_name="citations", verbose_name=_("organisation")
+        "authors.Organisation",
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("organisation"),
+        db_index=False,
     )
 
     class Meta:
@@ -126,7 +130,9 @@ class TaggedArticle(DatedLink, TaggedItemBase):
 
     ARTICLE_FIELD = "content_object"
 
-    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_items", db_index=False)
+    # TaggedItemBase's field, less its index: `tag_listed` leads with the tag.
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_items", db_index=False)
 
     class Meta:
         verbose_name = _("tagged article")
@@ -143,7 +149,7 @@ class RelatedStory(models.Model):
     reads its related stories rather than ranking the archive on every view.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links", db_index=False)
     story = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_listings")
     position = models.PositiveSmallIntegerField(_("position"))
 

@@ -26,7 +26,7 @@ class ArticleTransition(models.Model):
         SPIKE = "spike", _("Spiked")
         RESTORE = "restore", _("Restored")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions", db_index=False)
     action = models.CharField(_("action"), max_length=20, choices=Action)
     from_status = models.CharField(_("from"), max_length=20, choices=Article.Status)
     to_status = models.CharField(_("to"), max_length=20, choices=Article.Status)
