@@ -37,7 +37,11 @@ def warm_site_cache():
     Section.objects.navigation()
     Organisation.objects.publisher()
     current_generation()
-    for stories in (search_backends.PAGE_WALK_STORIES, search_backends.WINDOW_WALK_STORIES):
+    for stories in (
+        search_backends.FIRST_WALK_STORIES,
+        search_backends.PAGE_WALK_STORIES,
+        search_backends.WINDOW_WALK_STORIES,
+    ):
         search_backends.recent_cutoff("default", stories)
 
 

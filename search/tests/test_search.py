@@ -525,16 +525,20 @@ class TestSQLiteWalksNewestFirstForCommonWords:
 class TestPostgreSQLWalksOnlyThroughTheNewestStories:
     """
     A reader's search on PostgreSQL reads a page from the matches among the newest
-    stories (backends.PAGE_WALK_STORIES, three here) when they hold it, and otherwise
-    sorts every match found through the full-text index (backends.recent_first): a word
-    common only in old stories no longer makes it walk the whole archive.
+    stories, testing each of the very newest (backends.FIRST_WALK_STORIES, two here),
+    then of a few more (backends.PAGE_WALK_STORIES, three here) when they hold it, and
+    otherwise sorts every match found through the full-text index (backends.recent_first):
+    a word common only in old stories no longer makes it walk the whole archive, nor a
+    common word read every match in the archive.
     """
 
     SORTED_MATCHES = "+ interval '0'"  # backends._UnindexedDate: every match, sorted.
+    TESTED_IN_TURN = ") IS TRUE"  # backends._IsTrue: each story tested, in date order.
 
     @pytest.fixture
     def archive(self, make_article, monkeypatch):
         """Five old stories about an airship and, newest, three about a ferry and the airship's hangar."""
+        monkeypatch.setattr(backends, "FIRST_WALK_STORIES", 2)
         monkeypatch.setattr(backends, "PAGE_WALK_STORIES", 3)
         monkeypatch.setattr(backends, "WINDOW_WALK_STORIES", 3)
         now = timezone.now()
@@ -563,17 +567,37 @@ class TestPostgreSQLWalksOnlyThroughTheNewestStories:
 
         assert found(response) == archive
         statements = [query["sql"] for query in queries if not query["sql"].startswith(TEST_ONLY_STATEMENTS)]
-        walked, sorted_ = [sql for sql in statements if "ts_headline" in sql]
+        tested, walked, sorted_ = [sql for sql in statements if "ts_headline" in sql]
+        assert self.TESTED_IN_TURN in tested and self.TESTED_IN_TURN not in walked
         assert '"articles_article"."published_at" >= ' in walked and self.SORTED_MATCHES not in walked
         assert self.SORTED_MATCHES in sorted_
         assert len(statements) <= QUERY_BUDGET, statements
 
-    def test_a_page_the_newest_stories_hold_is_read_from_them_alone(self, archive):
+    def test_a_page_the_very_newest_stories_hold_is_read_by_testing_them_alone(self, archive):
         warm_site_cache()
         headlines, statements = self.read("hangar", slice(0, 2), newest_first=True)
 
         assert headlines == ["Ferry 1", "Ferry 2"]
-        assert len(statements) == 1 and self.SORTED_MATCHES not in statements[0]
+        assert len(statements) == 1 and self.TESTED_IN_TURN in statements[0]
+
+    def test_a_page_the_newest_stories_hold_is_read_from_them(self, archive):
+        warm_site_cache()
+        headlines, statements = self.read("hangar", slice(0, 3), newest_first=True)
+
+        assert headlines == ["Ferry 1", "Ferry 2", "Ferry 3"]
+        tested, walked = statements
+        assert self.TESTED_IN_TURN in tested
+        assert self.TESTED_IN_TURN not in walked and self.SORTED_MATCHES not in walked
+
+    def test_the_very_newest_are_tested_in_date_order_without_the_full_text_index(self, archive):
+        tested = search_articles(Article.objects.published(), "hangar", newest_first=True).recent[0]
+        with connection.cursor() as cursor:
+            # As over an archive: on eight rows, reading them all is cheapest.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+
+        plan = tested[:2].explain()
+        assert re.search(r"Index Scan Backward using article_(status_)?published ", plan), plan
+        assert "article_search_vector" not in plan and "Sort" not in plan, plan
 
     @pytest.mark.parametrize("page", [slice(0, 2), slice(1, 3), slice(2, 10), slice(3, 6)])
     def test_pages_are_the_same_as_from_reading_every_match(self, archive, page, monkeypatch):
@@ -600,5 +624,6 @@ class TestPostgreSQLWalksOnlyThroughTheNewestStories:
         with CaptureQueriesContext(connection) as second:
             self.read("airship", slice(0, 2), newest_first=True)
 
-        assert len(first) == len(second) + 1
+        assert len(first) == len(second) + 2  # How far back each walk reaches.
+        assert backends.recent_cutoff("default", 2) == Article.objects.get(headline="Ferry 2").published_at
         assert backends.recent_cutoff("default", 3) == Article.objects.get(headline="Ferry 3").published_at
