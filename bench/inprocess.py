@@ -71,10 +71,13 @@ def busiest(model_ids):
 
 def choose_pages():
     """
-    Return (name, path or None) for each page: the newest story, and the section, tag,
+    Return (name, path or None) for each page: the newest story, the section, tag,
     author and organisation with the most stories, since they show deep lists at their
-    worst; None where the site has no such page.
+    worst, and the last whole month before the newest story's; None where the site has
+    no such page.
     """
+    from datetime import timedelta
+
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
     from taggit.models import Tag
@@ -104,7 +107,9 @@ def choose_pages():
         if pk is not None:
             obj = model.objects.get(pk=pk)
             paths[name] = reverse("articles:tag", args=[obj.slug]) if model is Tag else obj.get_absolute_url()
-    month = timezone.localtime(newest.published_at)
+    # Not the newest story's month: early in a month it holds a few stories at 10,000 and
+    # a full page at a million, and the two pages would not be the same work.
+    month = timezone.localtime(newest.published_at).replace(day=1) - timedelta(days=1)
     try:
         paths["date archive"] = reverse(
             "articles:archive_month", kwargs={"year": month.year, "month": f"{month.month:02d}"}

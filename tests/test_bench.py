@@ -1,5 +1,14 @@
-"""`make bench-growth` keeps each page's fastest round (bench.run.fastest_of)."""
+"""
+`make bench-growth` keeps each page's fastest round (bench.run.fastest_of), and measures
+pages that do the same work at any size of archive (bench.inprocess.choose_pages).
+"""
 
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from bench.inprocess import choose_pages
 from bench.run import fastest_of
 
 
@@ -28,3 +37,12 @@ def test_each_page_keeps_its_fastest_round_and_search_its_lowest_p50():
     assert kept["admin"][0]["total_ms"] == 90
     assert kept["search"]["p50_ms"] == 50
     assert kept["database"] == "SQLite"
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_date_archive_measured_is_the_last_whole_month(make_article):
+    make_article(published_at=datetime(2026, 12, 2, 1, tzinfo=UTC))
+
+    paths = choose_pages()
+
+    assert paths["date archive"] == reverse("articles:archive_month", kwargs={"year": 2026, "month": "11"})
