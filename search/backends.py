@@ -186,7 +186,11 @@ class _Search:
 
     def newest_first(self, articles):
         """Return the matches newest first, each with its snippet, reading every match and sorting them by date."""
-        return self.matching(articles).annotate(snippet=self.snippet()).order_by(*NEWEST_FIRST)
+        return self.dated(self.matching(articles))
+
+    def dated(self, matches):
+        """Return `matches` newest first, each with its snippet."""
+        return matches.annotate(snippet=self.snippet()).order_by(*NEWEST_FIRST)
 
     def best_first(self, articles):
         """
@@ -219,7 +223,7 @@ class _PostgreSQLSearch(_Search):
         common only in old stories makes the walk read back to them (3 s, then stopped,
         for one in 60,000 of the oldest of a million stories).
         """
-        walked = self.matching_in_order(articles).annotate(snippet=self.snippet()).order_by(*NEWEST_FIRST)
+        walked = self.dated(self.matching_in_order(articles))
         return recent_first(super().newest_first(articles), PAGE_WALK_STORIES, walked=walked)
 
     def best_first(self, articles):
