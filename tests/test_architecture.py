@@ -25,7 +25,7 @@ ALLOWED = {
     "photos": {"authors", "images", "newsroom.tasks"},
     "articles": {"authors", "photos", "images", "newsroom.views", "newsroom.cache"},
     "editing": {"articles", "authors", "photos"},
-    "search": {"articles", "authors", "newsroom.views", "newsroom.cache"},
+    "search": {"articles", "authors", "newsroom.views", "newsroom.cache", "newsroom.clock"},
     "comments": {"articles", "newsroom.throttle", "newsroom.cache"},
     "pagecache": {"articles", "authors", "photos", "comments", "frontpage", "liveblog", "newsroom.cache"},
     "accounts": {"newsroom.throttle"},
