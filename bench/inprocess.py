@@ -3,10 +3,13 @@ Choose the pages `make bench` loads, and measure each inside Django: status, SQL
 queries, SQL milliseconds and total milliseconds, best of a few runs.
 
 Run by bench.run as `python -m bench.inprocess OUTPUT.json` with the bench settings
-and database in the environment; it writes the pages and measurements as JSON.
+and database in the environment; it writes the pages and measurements as JSON. With
+`--turns` instead, it measures one step at a time as asked on its standard input
+(serve_turns), for `make bench-growth` to measure two archives in turns.
 """
 
 import json
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -285,26 +288,80 @@ def describe_database():
     return {"database": name, "published_stories": Article.objects.published().count()}
 
 
-def main(output):
-    setup()
-    paths = choose_pages()
-    pages = []
-    for name in PAGE_NAMES:
-        path = paths.get(name)
-        page = {"name": name, "path": path}
-        if path is not None:
-            page |= measure(path)
+class Measurement:
+    """
+    One archive's measurement, in steps: each reader page, each admin page, then the
+    searches. `make bench` takes them in a row (main); `make bench-growth` takes them in
+    turns with the other archive's (serve_turns), so that both are measured alike however
+    the machine's speed drifts.
+    """
+
+    def __init__(self):
+        self.paths = choose_pages()
+        self.admin_paths = choose_admin_pages()
+        self.admin_client = None
+
+    def steps(self):
+        return (
+            [["pages", name] for name in PAGE_NAMES]
+            + [["admin", name] for name in self.admin_paths]
+            + [["search", "search"]]
+        )
+
+    def take(self, part, name):
+        """Return the measurement of one step."""
+        if part == "search":
+            return measure_search()
+        if part == "admin":
+            if self.admin_client is None:
+                self.admin_client = admin_client()
+            path = self.admin_paths[name]
+            return {"name": name, "path": path, "target_ms": ADMIN_TARGET_MS} | measure(path, client=self.admin_client)
+        page = {"name": name, "path": self.paths.get(name)}
+        if page["path"] is not None:
+            page |= measure(page["path"])
             if name == "date archive" and page["status"] != 200:
                 page = {"name": name, "path": None}  # Not on this branch yet.
-        pages.append(page)
-    client = admin_client()
-    admin = [
-        {"name": name, "path": path, "target_ms": ADMIN_TARGET_MS} | measure(path, client=client)
-        for name, path in choose_admin_pages().items()
-    ]
-    result = describe_database() | {"pages": pages, "admin": admin, "search": measure_search()}
-    Path(output).write_text(json.dumps(result, indent=2))
+        return page
+
+
+def assemble(database, steps, results):
+    """Return the measurement of every step (`results`, in the order of `steps`) as main() writes it."""
+    parts = {"pages": [], "admin": [], "search": None}
+    for (part, _name), result in zip(steps, results, strict=True):
+        if part == "search":
+            parts["search"] = result
+        else:
+            parts[part].append(result)
+    return database | parts
+
+
+def main(output):
+    setup()
+    measurement = Measurement()
+    steps = measurement.steps()
+    results = [measurement.take(*step) for step in steps]
+    Path(output).write_text(json.dumps(assemble(describe_database(), steps, results), indent=2))
+
+
+def serve_turns(requests, replies):
+    """
+    Write the database and the steps as a line of JSON to `replies`, then, for each line
+    of `requests` (a step, as JSON), that step's measurement, until `requests` ends.
+    """
+    measurement = Measurement()
+    replies.write(json.dumps({"database": describe_database(), "steps": measurement.steps()}) + "\n")
+    replies.flush()
+    for line in requests:
+        replies.write(json.dumps(measurement.take(*json.loads(line))) + "\n")
+        replies.flush()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--turns":
+        setup()
+        # The replies have standard output to themselves; anything else printed goes to standard error.
+        replies, sys.stdout = os.fdopen(os.dup(sys.stdout.fileno()), "w"), sys.stderr
+        serve_turns(sys.stdin, replies)
+    else:
+        main(sys.argv[1])

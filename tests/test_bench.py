@@ -4,6 +4,8 @@ pages that do the same work at any size of archive (bench.inprocess.choose_pages
 times SQL to the last row fetched (bench.inprocess.sql_timer).
 """
 
+import io
+import json
 import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -13,8 +15,8 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
 
-from bench.inprocess import FETCHES, choose_pages, sql_timer
-from bench.run import fastest_of
+from bench.inprocess import FETCHES, Measurement, assemble, choose_pages, serve_turns, sql_timer
+from bench.run import fastest_of, in_turns
 
 
 def measurement(home_ms, article_ms, admin_ms, search_p50_ms):
@@ -79,3 +81,48 @@ def test_sql_is_timed_to_the_last_row_fetched(monkeypatch):
 
     assert sql_seconds() == 9
     assert not any(name in vars(CursorWrapper) for name in FETCHES)
+
+
+def test_the_archives_take_each_step_in_turn_neither_always_first():
+    steps = [["pages", "home"], ["pages", "article"], ["search", "search"]]
+
+    first_round = list(in_turns([10, 200], steps, 1))
+    second_round = list(in_turns([10, 200], steps, 2))
+
+    assert first_round == [
+        (10, steps[0]),
+        (200, steps[0]),
+        (200, steps[1]),
+        (10, steps[1]),
+        (10, steps[2]),
+        (200, steps[2]),
+    ]
+    assert [archive for archive, _step in second_round] == [200, 10, 10, 200, 200, 10]
+
+
+def test_measurements_taken_in_steps_are_assembled_as_a_whole_run():
+    steps = [["pages", "home"], ["admin", "admin list"], ["pages", "feed"], ["search", "search"]]
+    results = [{"name": "home"}, {"name": "admin list"}, {"name": "feed"}, {"p50_ms": 30}]
+
+    assert assemble({"database": "SQLite"}, steps, results) == {
+        "database": "SQLite",
+        "pages": [{"name": "home"}, {"name": "feed"}],
+        "admin": [{"name": "admin list"}],
+        "search": {"p50_ms": 30},
+    }
+
+
+@pytest.mark.urls("bench.urls")
+def test_a_process_taking_turns_measures_each_step_it_is_asked_for(make_article):
+    make_article()
+    requests = io.StringIO(json.dumps(["pages", "bare view"]) + "\n" + json.dumps(["pages", "home"]) + "\n")
+    replies = io.StringIO()
+
+    serve_turns(requests, replies)
+
+    opening, bare, home = (json.loads(line) for line in replies.getvalue().splitlines())
+    assert opening["database"]["published_stories"] == 1
+    assert opening["steps"] == Measurement().steps()
+    assert ["search", "search"] in opening["steps"] and ["pages", "article"] in opening["steps"]
+    assert (bare["name"], bare["status"], bare["queries"]) == ("bare view", 200, 0)
+    assert (home["name"], home["status"]) == ("home", 200) and home["queries"] > 0 and home["total_ms"] > 0
