@@ -121,8 +121,14 @@ services:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
+# The suite in a process per CPU (pytest-xdist), at most TEST_PROCESSES_MAX; each has a
+# test database of its own, and the next idle one takes the next test (worksteal).
+TEST_PROCESSES ?= auto
+TEST_PROCESSES_MAX ?= 4
+
 test: check browser services
-	NEWSROOM_BROWSER_TESTS=required NEWSROOM_SERVICE_TESTS=required $(BIN)/python -m pytest
+	NEWSROOM_BROWSER_TESTS=required NEWSROOM_SERVICE_TESTS=required $(BIN)/python -m pytest \
+		--numprocesses $(TEST_PROCESSES) --maxprocesses $(TEST_PROCESSES_MAX) --dist worksteal
 
 # 1,000 rounds of two editors saving the same story at once, through a live server, on
 # the PostgreSQL at DATABASE_URL; prints how the rounds ended. ROUNDS=N changes the count.

@@ -49,14 +49,15 @@ print(json.dumps([
 
 @pytest.fixture
 def redis_tasks(redis_url, tmp_path):
-    """Return the environment of a Django process whose tasks go through Redis (a database of their own)."""
+    """Return the environment of a Django process whose tasks go through Redis (the database after the cache's)."""
     parts = urlsplit(redis_url)
+    database = int(parts.path.strip("/") or 0) + 1
     (tmp_path / "redis_task_settings.py").write_text(REDIS_TASK_SETTINGS)
     return {
         **{key: value for key, value in os.environ.items() if key != "DATABASE_URL"},
         "DJANGO_SETTINGS_MODULE": "redis_task_settings",
         "PYTHONPATH": os.pathsep.join([str(tmp_path), str(settings.BASE_DIR)]),
-        "NEWSROOM_TASKS_REDIS_URL": urlunsplit(parts._replace(path="/1")),
+        "NEWSROOM_TASKS_REDIS_URL": urlunsplit(parts._replace(path=f"/{database}")),
     }
 
 

@@ -1,6 +1,8 @@
 """Settings for the test suite: fast hashing, media in a throwaway folder."""
 
+import os
 import tempfile
+from urllib.parse import urlsplit
 
 from .base import *
 
@@ -37,3 +39,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # be invisible to a worker anyway. tests/test_background_work.py switches to the
 # database backend and runs a real `manage.py db_worker` against the test database.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# `make test` runs the suite in several processes (pytest-xdist), and every test starts by
+# clearing the cache. On a Redis they share (REDIS_URL, as CI sets it) each process needs
+# databases of its own: the cache's, and the next one for RQ's queue (tests/test_redis_tasks.py).
+# The processes a test starts inherit the environment: the mark tells them that the
+# address they were given is already their worker's.
+worker = os.environ.get("PYTEST_XDIST_WORKER")
+if worker and os.environ.get("NEWSROOM_TEST_WORKER") != worker:
+    os.environ["NEWSROOM_TEST_WORKER"] = worker
+    if redis_url := os.environ.get("REDIS_URL"):
+        parts = urlsplit(redis_url)
+        database = int(parts.path.strip("/") or 0) + 2 * int(worker.removeprefix("gw"))
+        os.environ["REDIS_URL"] = parts._replace(path=f"/{database}").geturl()
+        CACHES = {"default": cache_from_environment()}
