@@ -122,7 +122,9 @@ services:
 	fi
 
 # The suite in a process per CPU (pytest-xdist), at most TEST_PROCESSES_MAX; each has a
-# test database of its own, and the next idle one takes the next test (worksteal).
+# test database of its own, and the next idle one takes the next test (worksteal). On a
+# shared Redis (REDIS_URL) each takes two of its 16 databases: eight processes at most.
+# TEST_PROCESSES=0 runs it in this process.
 TEST_PROCESSES ?= auto
 TEST_PROCESSES_MAX ?= 4
 
