@@ -7,6 +7,8 @@ import tempfile
 
 import pytest
 
+from tests.skips import skip_reasons
+
 from .axe import AXE_SCRIPT
 
 CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium")
@@ -30,7 +32,6 @@ DESKTOP = {"width": 1280, "height": 900}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-SKIPPED_BECAUSE = pytest.StashKey[str]()
 # `make test` sets this, so that there a missing browser fails the run instead of skipping.
 REQUIRED = os.environ.get("NEWSROOM_BROWSER_TESTS") == "required"
 
@@ -53,14 +54,11 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.browser)
         if missing:
             item.add_marker(pytest.mark.skip(reason=f"{missing}; `make test` installs it"))
-    config.stash[SKIPPED_BECAUSE] = missing if browser_tests else ""
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    if missing := config.stash.get(SKIPPED_BECAUSE, ""):
-        terminalreporter.write_line(
-            f"Browser tests skipped: {missing}. `make test` installs what they need and runs them."
-        )
+    for reason in skip_reasons(terminalreporter, "browser"):
+        terminalreporter.write_line(f"Browser tests skipped: {reason}, and runs them.")
 
 
 @pytest.fixture(scope="session")

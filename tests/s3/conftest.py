@@ -24,13 +24,13 @@ from django.conf import settings as django_settings
 
 from newsroom.settings.base import media_storages
 from photos.models import Photo, private_storage
+from tests.skips import skip_reasons
 
 ENDPOINT_VARIABLE = "NEWSROOM_TEST_S3_ENDPOINT_URL"
 # `make test` sets this, so that there a missing moto fails the run instead of skipping.
 REQUIRED = os.environ.get("NEWSROOM_SERVICE_TESTS") == "required"
 CREDENTIALS = {"NEWSROOM_S3_ACCESS_KEY_ID": "testing", "NEWSROOM_S3_SECRET_ACCESS_KEY": "testing"}
 REGION = "us-east-1"
-SKIPPED_BECAUSE = pytest.StashKey[str]()
 
 
 def missing_tools():
@@ -54,11 +54,10 @@ def pytest_collection_modifyitems(config, items):
     reason = skip_reason() if s3_tests else ""
     for item in s3_tests if reason else []:
         item.add_marker(pytest.mark.skip(reason=reason))
-    config.stash[SKIPPED_BECAUSE] = reason
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    if reason := config.stash.get(SKIPPED_BECAUSE, ""):
+    for reason in skip_reasons(terminalreporter, "s3"):
         terminalreporter.write_line(f"S3 tests skipped: {reason}.")
 
 

@@ -1,0 +1,36 @@
+from types import SimpleNamespace
+
+from _pytest.reports import TestReport
+
+from tests.skips import skip_reasons
+
+
+def skipped(marker, reason):
+    return TestReport(
+        nodeid=f"tests/{marker}/test_x.py::test_x",
+        location=(f"tests/{marker}/test_x.py", 1, "test_x"),
+        keywords={marker: 1, "test_x": 1},
+        outcome="skipped",
+        longrepr=(f"tests/{marker}/test_x.py", 1, f"Skipped: {reason}"),
+        when="setup",
+    )
+
+
+def test_the_reasons_are_those_of_the_marked_tests_each_once():
+    reporter = SimpleNamespace(
+        stats={
+            "skipped": [
+                skipped("browser", "Chromium was not found"),
+                skipped("browser", "Chromium was not found"),
+                skipped("s3", "moto is not installed"),
+            ],
+            "passed": [],
+        }
+    )
+
+    assert skip_reasons(reporter, "browser") == ["Chromium was not found"]
+    assert skip_reasons(reporter, "s3") == ["moto is not installed"]
+
+
+def test_no_reason_when_nothing_was_skipped():
+    assert skip_reasons(SimpleNamespace(stats={}), "browser") == []
