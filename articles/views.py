@@ -60,12 +60,15 @@ def article_page_context(request, article):
 class ArticleDetailView(DateDetailView):
     # Named, so that the date mixin does not build the page's queryset a second time to find it.
     model = Article
+    # Built once and copied for each request, as the preview's is: building it took longer
+    # than running it (2 ms against 1 ms of SQL).
+    queryset = Article.objects.for_detail()
     date_field = "published_at"
     month_format = "%m"
     day_format = "%d"
 
     def get_queryset(self):
-        return Article.objects.published().for_detail()
+        return super().get_queryset().published()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**article_page_context(self.request, self.object), **kwargs)
