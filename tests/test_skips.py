@@ -1,12 +1,12 @@
 from types import SimpleNamespace
 
-from _pytest.reports import TestReport
+import pytest
 
 from tests.skips import skip_reasons
 
 
 def skipped(marker, reason):
-    return TestReport(
+    return pytest.TestReport(
         nodeid=f"tests/{marker}/test_x.py::test_x",
         location=(f"tests/{marker}/test_x.py", 1, "test_x"),
         keywords={marker: 1, "test_x": 1},
