@@ -13,6 +13,14 @@ from articles.tests.factories import ArticleFactory, SectionFactory
 from authors.tests.factories import AffiliationFactory, AuthorFactory, OrganisationFactory, UserFactory
 from comments.tests.factories import CommentFactory
 from photos.tests.factories import PhotoFactory
+from tests.skips import summary_lines
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    # Here, not in tests/browser/ or tests/s3/: under pytest-xdist only the workers collect
+    # and load those folders' conftest files, and the summary is written by the controller.
+    for line in summary_lines(terminalreporter):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,8 @@
 """Say once, at the end of a run, why a kind of test was skipped."""
 
+# The markers of the tests that are skipped when a tool or service is missing, and their names.
+KINDS = {"browser": "Browser tests", "s3": "S3 tests"}
+
 
 def skip_reasons(terminalreporter, marker):
     """
@@ -14,3 +17,12 @@ def skip_reasons(terminalreporter, marker):
             if marker in report.keywords and isinstance(report.longrepr, tuple)
         }
     )
+
+
+def summary_lines(terminalreporter):
+    """Return a line for each reason a kind of test in KINDS was skipped for."""
+    return [
+        f"{name} skipped: {reason}."
+        for marker, name in KINDS.items()
+        for reason in skip_reasons(terminalreporter, marker)
+    ]

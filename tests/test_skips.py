@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.skips import skip_reasons
+from tests.skips import skip_reasons, summary_lines
 
 
 def skipped(marker, reason):
@@ -34,3 +34,14 @@ def test_the_reasons_are_those_of_the_marked_tests_each_once():
 
 def test_no_reason_when_nothing_was_skipped():
     assert skip_reasons(SimpleNamespace(stats={}), "browser") == []
+
+
+def test_a_line_for_each_kind_and_reason():
+    reporter = SimpleNamespace(
+        stats={"skipped": [skipped("s3", "they run once per CI run, on SQLite"), skipped("browser", "no Chromium")]}
+    )
+
+    assert summary_lines(reporter) == [
+        "Browser tests skipped: no Chromium.",
+        "S3 tests skipped: they run once per CI run, on SQLite.",
+    ]

@@ -7,8 +7,6 @@ import tempfile
 
 import pytest
 
-from tests.skips import skip_reasons
-
 from .axe import AXE_SCRIPT
 
 CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium")
@@ -54,11 +52,6 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.browser)
         if missing:
             item.add_marker(pytest.mark.skip(reason=f"{missing}; `make test` installs it"))
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    for reason in skip_reasons(terminalreporter, "browser"):
-        terminalreporter.write_line(f"Browser tests skipped: {reason}, and runs them.")
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,6 @@ from django.conf import settings as django_settings
 
 from newsroom.settings.base import media_storages
 from photos.models import Photo, private_storage
-from tests.skips import skip_reasons
 
 ENDPOINT_VARIABLE = "NEWSROOM_TEST_S3_ENDPOINT_URL"
 # `make test` sets this, so that there a missing moto fails the run instead of skipping.
@@ -54,11 +53,6 @@ def pytest_collection_modifyitems(config, items):
     reason = skip_reason() if s3_tests else ""
     for item in s3_tests if reason else []:
         item.add_marker(pytest.mark.skip(reason=reason))
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    for reason in skip_reasons(terminalreporter, "s3"):
-        terminalreporter.write_line(f"S3 tests skipped: {reason}.")
 
 
 def free_port():
