@@ -25,6 +25,7 @@ import os
 import platform
 import re
 import secrets
+import selectors
 import shutil
 import signal
 import socket
@@ -189,11 +190,9 @@ def prepare(env, count):
     manage(env, "update_related_stories", "--newest", str(RANKED_NEWEST), "--unranked")
 
 
-def measure_in_process(env, uncached=True):
+def measure_in_process(env):
     """Return the pages and their in-process measurements (bench.inprocess), with the page cache off."""
-    env = dict(env)
-    if uncached:
-        env[PAGE_CACHE_VARIABLE] = "0"
+    env = env | {PAGE_CACHE_VARIABLE: "0"}
     output = BENCH_DIR / f"inprocess-{os.getpid()}.json"
     try:
         subprocess.run(
@@ -237,6 +236,11 @@ class InProcessTurns:
         return self.reply()
 
     def reply(self):
+        # Each step has a time limit, as every other step of the bench has.
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            if not selector.select(STEP_TIMEOUT):
+                raise RuntimeError(f"bench.inprocess --turns gave no answer in {STEP_TIMEOUT} s.")
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"bench.inprocess --turns stopped (exit code {self.process.wait(STEP_TIMEOUT)}).")

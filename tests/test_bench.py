@@ -6,6 +6,8 @@ times SQL to the last row fetched (bench.inprocess.sql_timer).
 
 import io
 import json
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -15,6 +17,7 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
 
+from bench import run as bench_run
 from bench.inprocess import FETCHES, Measurement, assemble, choose_pages, serve_turns, sql_timer
 from bench.run import fastest_of, in_turns
 
@@ -126,3 +129,18 @@ def test_a_process_taking_turns_measures_each_step_it_is_asked_for(make_article)
     assert ["search", "search"] in opening["steps"] and ["pages", "article"] in opening["steps"]
     assert (bare["name"], bare["status"], bare["queries"]) == ("bare view", 200, 0)
     assert (home["name"], home["status"]) == ("home", 200) and home["queries"] > 0 and home["total_ms"] > 0
+
+
+def test_a_turn_that_gives_no_answer_in_time_stops_the_bench(monkeypatch):
+    monkeypatch.setattr(bench_run, "STEP_TIMEOUT", 0.2)
+    turns = bench_run.InProcessTurns({})
+    # A process that reads its requests and never answers; it ends when its input does.
+    turns.process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        with pytest.raises(RuntimeError, match="no answer in 0.2 s"):
+            turns.take(["pages", "home"])
+    finally:
+        turns.__exit__()
+    assert turns.process.returncode == 0
