@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,30 @@ from articles.models import Section
 from authors.models import Author
 
 from .backends import MAX_QUERY_LENGTH, search_articles
+
+
+class NavigationSections(ModelChoiceIterator):
+    """
+    The sections to choose from, as the site's navigation lists them (kept in the
+    cache): the search page shows the list to every reader, so it costs no query.
+    A section chosen is still looked up in the database.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for section in Section.objects.navigation():
+            yield self.choice(section)
+
+    def __len__(self):
+        return len(Section.objects.navigation()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(Section.objects.navigation())
+
+
+class SectionChoiceField(forms.ModelChoiceField):
+    iterator = NavigationSections
 
 
 class SearchForm(forms.Form):
@@ -19,7 +44,7 @@ class SearchForm(forms.Form):
         widget=forms.SearchInput,
         help_text=_('Use "quotes" for a phrase, OR for either word, and -word to leave a word out.'),
     )
-    section = forms.ModelChoiceField(
+    section = SectionChoiceField(
         Section.objects.all(),
         to_field_name="slug",
         required=False,

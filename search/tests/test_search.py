@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import migrations
-from articles.models import Article
+from articles.models import Article, Section
 from articles.tests.test_query_budget import QUERY_BUDGET, TEST_ONLY_STATEMENTS, warm_site_cache
 from search import backends
 from search.backends import MAX_QUERY_LENGTH, fts5_query, search_articles
@@ -371,6 +371,21 @@ class TestSearchPage:
         author_queries = [query["sql"] for query in queries if 'FROM "authors_author"' in query["sql"]]
         assert len(author_queries) == 1
         assert "WHERE" in author_queries[0] and "LIMIT 1" in author_queries[0]
+
+    def test_the_sections_to_choose_from_are_the_navigations_without_a_query(self, client, make_article, make_section):
+        make_section(name="Sport", slug="sport", position=2)
+        make_section(name="World", slug="world", position=1)
+        make_article(headline="Zeppelin")
+        warm_site_cache()
+
+        with CaptureQueriesContext(connection) as queries:
+            html = search_page(client, q="zeppelin").content.decode()
+
+        assert not [query["sql"] for query in queries if 'FROM "articles_section"' in query["sql"]]
+        section_list = re.search(r'<select name="section".*?</select>', html, re.DOTALL)[0]
+        options = re.findall(r'<option value="([^"]*)"', section_list)
+        assert options == ["", *(section.slug for section in Section.objects.all())]
+        assert options.index("world") < options.index("sport")
 
     @pytest.mark.parametrize(
         ("params", "message"),
