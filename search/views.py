@@ -7,7 +7,7 @@ from articles.models import Article
 from newsroom.pagination import CappedPaginator
 from newsroom.views import UncountedPaginationMixin
 
-from .backends import time_limit, took_too_long
+from .backends import search_limits, took_too_long
 from .forms import SearchForm
 
 # Results are ranked, so they take numbered pages; this many at most, as search engines offer.
@@ -28,9 +28,9 @@ class SearchView(UncountedPaginationMixin, ListView):
         return CappedPaginator(queryset, per_page, MAX_PAGES)
 
     def paginate_queryset(self, queryset, page_size):
-        # The page's rows are read here (CappedPaginator lists them), within the time limit.
+        # The page's rows are read here (CappedPaginator lists them), within the search's limits.
         try:
-            with time_limit(Article.objects.db):
+            with search_limits(Article.objects.db):
                 return super().paginate_queryset(queryset, page_size)
         except OperationalError as error:
             if not took_too_long(error):

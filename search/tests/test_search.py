@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Func, TextField
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -473,6 +473,32 @@ def test_a_search_that_takes_too_long_is_stopped_with_a_message(client, make_art
     assert "This search took too long and was stopped." in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert 'value="zeppelin"' in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's work_mem")
+def test_a_search_reads_its_results_with_the_memory_to_combine_indexes_exactly(client, make_article):
+    def work_mem():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            return cursor.fetchone()[0]
+
+    default = work_mem()
+    # The settings last until the search's transaction ends; in a test's, until the test's
+    # own ends, unless rolled back.
+    with transaction.atomic():
+        with backends.search_limits(connection.alias):
+            assert work_mem() == backends.SEARCH_WORK_MEM != default
+        transaction.set_rollback(True)
+    assert work_mem() == default
+
+    make_article(headline="Zeppelin lands in park")
+    with CaptureQueriesContext(connection) as queries:
+        assert found(search_page(client, q="zeppelin"))
+    statements = [query["sql"] for query in queries]
+    limits = next(i for i, sql in enumerate(statements) if "set_config" in sql)
+    results = next(i for i, sql in enumerate(statements) if "ts_headline" in sql)
+    assert f"'work_mem', '{backends.SEARCH_WORK_MEM}', true" in statements[limits]
+    assert limits < results, "The results are read within the limits"
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5")
