@@ -16,6 +16,7 @@ that table, as Django does on SQLite for many schema changes. Text changed with
 import re
 import unicodedata
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from html import unescape
 from itertools import batched
 
@@ -35,11 +36,12 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from articles.html import html_to_text
-from articles.models import Article
+from articles.models import Article, Byline
 from newsroom.cache import get_or_set_quietly
 
 from .models import SearchEntry
@@ -105,13 +107,13 @@ def clean_query(query):
     return " ".join(printable.split())[:MAX_QUERY_LENGTH]
 
 
-def search_articles(articles, query, *, newest_first=False):
+def search_articles(articles, query, *, newest_first=False, author=None):
     """
-    Return those of `articles` that match `query`, annotated with `snippet`: newest first,
-    or best first (annotated with `rank`), ranking the newest RELEVANCE_WINDOW matches,
-    for a paginator to slice (on PostgreSQL, a RecentFirst or its ranking rather than a
-    queryset); with `newest_first=None`, only the matches, a queryset in no order and
-    with no annotation.
+    Return those of `articles` (those by `author`, if given) that match `query`,
+    annotated with `snippet`: newest first, or best first (annotated with `rank`),
+    ranking the newest RELEVANCE_WINDOW matches, for a paginator to slice (on
+    PostgreSQL, a RecentFirst or its ranking rather than a queryset); with
+    `newest_first=None`, only the matches, a queryset in no order and with no annotation.
     """
     query = clean_query(query)
     if not query:
@@ -126,7 +128,8 @@ def search_articles(articles, query, *, newest_first=False):
     if not search.is_possible():
         return articles.none()
     if newest_first:
-        return search.newest_first(articles)
+        return search.newest_first(articles, author)
+    articles = by_author(articles, author)
     if newest_first is None:
         return search.matching(articles)
     return search.best_first(articles)
@@ -193,12 +196,17 @@ def took_too_long(error):
     return isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED
 
 
+def by_author(articles, author):
+    """Return those of `articles` with `author` on their byline; all of them if `author` is None."""
+    return articles if author is None else articles.filter(authors=author)
+
+
 class _Search:
     """What both databases' searches share; each names its index's `matching()`, `rank()` and `snippet()`."""
 
-    def newest_first(self, articles):
+    def newest_first(self, articles, author=None):
         """Return the matches newest first, each with its snippet, reading every match and sorting them by date."""
-        return self.dated(self.matching(articles))
+        return self.dated(self.matching(by_author(articles, author)))
 
     def dated(self, matches):
         """Return `matches` newest first, each with its snippet."""
@@ -227,7 +235,7 @@ class _PostgreSQLSearch(_Search):
     def matching(self, articles):
         return articles.filter(search_vector=self.query)
 
-    def newest_first(self, articles):
+    def newest_first(self, articles, author=None):
         """
         Return the matches newest first, as recent_first() reads them. Left to itself,
         the planner walks the date index for a word its statistics call common (search
@@ -235,8 +243,36 @@ class _PostgreSQLSearch(_Search):
         common only in old stories makes the walk read back to them (3 s, then stopped,
         for one in 60,000 of the oldest of a million stories).
         """
-        walked = self.dated(self.matching_in_order(articles))
-        return recent_first(super().newest_first(articles), PAGE_WALK_STORIES, walked=walked)
+        return recent_first(
+            super().newest_first(articles, author), PAGE_WALK_STORIES, walked=self.newest_tested(articles, author)
+        )
+
+    def newest_tested(self, articles, author):
+        """
+        Return the matches among the newest FIRST_WALK_STORIES of `articles` (of the
+        author's, if given: all of them if fewer), found by testing each story in date
+        order, newest first; None in an archive of fewer stories. An author's are walked
+        through their bylines' index on (author, date): among the archive's newest they
+        are few, so that walk would find a page for a common word by a prolific author
+        as rarely as for a rare one, and the search would then read every match of the
+        words (0.19 s for "council budget" by an author of 73,000 of a million stories).
+        """
+        if author is None:
+            cutoff = recent_cutoff(articles.db, FIRST_WALK_STORIES)
+            if cutoff is None:
+                return None
+            return self.dated(self.matching_in_order(articles.filter(published_at__gte=cutoff)))
+        # The date of the author's FIRST_WALK_STORIES-th newest byline, read from their
+        # index in the same statement (all of them, if fewer).
+        dates = Byline.objects.filter(author=author, published_at__isnull=False).order_by(
+            "-published_at", "-article_id"
+        )
+        cutoff = Coalesce(
+            Subquery(dates.values("published_at")[FIRST_WALK_STORIES - 1 : FIRST_WALK_STORIES]), Value(EARLIEST)
+        )
+        # A byline carries its story's date, so the author's list is in the stories' order, NEWEST_FIRST.
+        listed = articles.listed_under("bylines", author=author).filter(listed_at__gte=cutoff)
+        return self.matching_in_order(listed).annotate(snippet=self.snippet())
 
     def best_first(self, articles):
         """Return the newest RELEVANCE_WINDOW matches, found as recent_first() finds them, best first."""
@@ -303,6 +339,8 @@ FIRST_WALK_STORIES = 1000
 WINDOW_WALK_STORIES = 20 * RELEVANCE_WINDOW
 # recent_cutoff() bounds how much a search works, not what it finds: a date a few minutes old does.
 RECENT_CUTOFF_SECONDS = 600
+# Before any story: the cutoff of a list with fewer stories than a walk may test.
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 def recent_cutoff(using, stories):
@@ -325,16 +363,14 @@ def recent_first(newest, stories, *, walked=None):
     """
     Return `newest`, a queryset of matches ordered newest first, read as RecentFirst
     reads it within the newest `stories` stories; as it is, in an archive of fewer.
-    `walked`, the same matches found by testing each story in that order, is read first
-    within the newest FIRST_WALK_STORIES.
+    `walked`, the same matches among fewer stories (in the same order), is read first.
     """
     cutoff = recent_cutoff(newest.db, stories)
     if cutoff is None:
         return newest
     recent = [newest.filter(published_at__gte=cutoff)]
-    first_cutoff = recent_cutoff(newest.db, FIRST_WALK_STORIES) if walked is not None else None
-    if first_cutoff is not None:
-        recent.insert(0, walked.filter(published_at__gte=first_cutoff))
+    if walked is not None:
+        recent.insert(0, walked)
     return RecentFirst(recent=recent, every=newest.order_by(_UnindexedDate("published_at").desc(), "-pk"))
 
 
@@ -398,7 +434,7 @@ class _SQLiteSearch(_Search):
     def matching(self, articles):
         return articles.filter(search_entry__full_text=self.match)
 
-    def newest_first(self, articles):
+    def newest_first(self, articles, author=None):
         """
         Return the matches newest first. FTS5 hands over every match, which are then
         sorted by date, each with its snippet: for a common word, work that grows with
@@ -409,6 +445,7 @@ class _SQLiteSearch(_Search):
         page only. With fewer, the walk could read the whole archive to find them (29
         ms for none), while reading them all costs fewer than MANY_MATCHES rows.
         """
+        articles = by_author(articles, author)
         entries = SearchEntry.objects.using(articles.db).filter(full_text=self.match)
         if entries[:MANY_MATCHES].count() < MANY_MATCHES:
             return super().newest_first(articles)

@@ -91,9 +91,7 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         if data["section"]:
             articles = articles.filter(section=data["section"])
-        if data["author"]:
-            articles = articles.filter(authors=data["author"])
-        return search_articles(articles, data["q"], newest_first=self.is_newest_first())
+        return search_articles(articles, data["q"], newest_first=self.is_newest_first(), author=data["author"])
 
     def is_newest_first(self):
         """Tell whether the results come newest first: unless the reader asks for the best match first."""

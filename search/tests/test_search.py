@@ -652,6 +652,43 @@ class TestPostgreSQLWalksOnlyThroughTheNewestStories:
         assert self.read("airship", slice(0, 10))[0] == ["Airship 10", "Airship 20"]
         assert self.read("airship OR hangar", slice(0, 10))[0] == ["Ferry 1", "Ferry 2"]
 
+    @pytest.fixture
+    def writer(self, archive, make_author, make_article):
+        """An author of three stories, none among the archive's newest: two about the hangar, then one about an airship."""
+        writer = make_author(name="Writer", slug="writer")
+        now = timezone.now()
+        for days, headline in ((7, "Airship 7"), (5, "Hangar 5"), (6, "Hangar 6")):
+            make_article(
+                headline=headline, body="<p>Seen.</p>", authors=[writer], published_at=now - timedelta(days=days)
+            )
+        return writer
+
+    def test_an_authors_newest_stories_are_tested_in_turn_through_their_bylines(self, writer):
+        warm_site_cache()
+        headlines, statements = self.read("hangar", slice(0, 2), newest_first=True, author=writer)
+
+        assert headlines == ["Hangar 5", "Hangar 6"]
+        assert len(statements) == 1 and self.TESTED_IN_TURN in statements[0]
+        tested = search_articles(Article.objects.published(), "hangar", newest_first=True, author=writer).recent[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = tested[:2].explain()
+        assert "Index Only Scan Backward using byline_author_listed" in plan, plan
+        assert "article_search_vector" not in plan and "Sort" not in plan, plan
+
+    def test_an_authors_walk_reaches_back_no_further_than_their_newest_stories(self, writer):
+        results = search_articles(Article.objects.published(), "airship", newest_first=True, author=writer)
+
+        assert list(results.recent[0][:2]) == [], "The third newest of theirs is not tested"
+        assert [article.headline for article in results[:2]] == ["Airship 7"]
+
+    @pytest.mark.parametrize("page", [slice(0, 1), slice(0, 2), slice(1, 3), slice(0, 10)])
+    def test_an_authors_pages_are_the_same_as_from_reading_every_match(self, writer, page):
+        results = search_articles(Article.objects.published(), "airship OR hangar", newest_first=True, author=writer)
+
+        assert [article.pk for article in results[page]] == [article.pk for article in results.every[page]]
+        assert [article.headline for article in results[:10]] == ["Hangar 5", "Hangar 6", "Airship 7"]
+
     def test_the_sorted_matches_cannot_be_read_by_walking_the_date_index(self, archive):
         results = search_articles(Article.objects.published(), "airship", newest_first=True)
 
