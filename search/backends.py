@@ -436,7 +436,7 @@ class _SQLiteSearch(_Search):
 
     def newest_first(self, articles, author=None):
         """
-        Return the matches newest first. FTS5 hands over every match, which are then
+        Return the matches newest first (by `author`, if given). FTS5 hands over every match, which are then
         sorted by date, each with its snippet: for a common word, work that grows with
         the archive (8,262 matches of 200,000 stories, 27 ms). With as many matches as
         the search shows (MANY_MATCHES, counted in FTS5's index up to there), the
@@ -445,17 +445,22 @@ class _SQLiteSearch(_Search):
         page only. With fewer, the walk could read the whole archive to find them (29
         ms for none), while reading them all costs fewer than MANY_MATCHES rows.
         """
-        articles = by_author(articles, author)
         entries = SearchEntry.objects.using(articles.db).filter(full_text=self.match)
         if entries[:MANY_MATCHES].count() < MANY_MATCHES:
-            return super().newest_first(articles)
+            return super().newest_first(articles, author)
+        if author is None:
+            listed = articles.order_by(*NEWEST_FIRST)
+        else:
+            # An author's stories are walked through their bylines' index on (author, date),
+            # whose order is the stories' (8.6 ms for the busiest author at 200,000, against
+            # 102 ms walking the archive's date index and asking each story for its author).
+            listed = articles.listed_under("bylines", author=author)
         page_snippet = entries.filter(pk=OuterRef("pk")).annotate(excerpt=self.snippet(F("full_text")))
         return (
             # Unary "+" keeps SQLite from reading the stories by id from the list of matches.
-            articles.alias(unindexed_pk=_Unindexed("pk"))
+            listed.alias(unindexed_pk=_Unindexed("pk"))
             .filter(unindexed_pk__in=entries.values("pk"))
             .annotate(snippet=Subquery(page_snippet.values("excerpt")[:1]))
-            .order_by(*NEWEST_FIRST)
         )
 
     def rank(self):

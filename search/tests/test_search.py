@@ -19,6 +19,7 @@ from django.utils import timezone
 from articles import migrations
 from articles.models import Article, Section
 from articles.tests.test_query_budget import QUERY_BUDGET, TEST_ONLY_STATEMENTS, warm_site_cache
+from newsroom.statistics import refresh_planner_statistics
 from search import backends
 from search.backends import MAX_QUERY_LENGTH, fts5_query, search_articles
 from search.forms import SearchForm
@@ -553,6 +554,24 @@ class TestSQLiteWalksNewestFirstForCommonWords:
             for article in search_articles(Article.objects.published(), "ferry", newest_first=True)
         ]
         assert walked == read and len(walked) == 5
+
+    def test_an_authors_stories_are_walked_through_their_bylines(self, client, ferry_stories, make_author):
+        skipper = make_author(name="Skipper", slug="skipper")
+        for article in Article.objects.filter(headline__in=["Ferry crossing 4", "Ferry crossing 2", "Tram story"]):
+            article.bylines.create(author=skipper, position=1)
+        refresh_planner_statistics()  # As the clock keeps them.
+        warm_site_cache()
+
+        with CaptureQueriesContext(connection) as queries:
+            response = search_page(client, q="ferry", author="skipper")
+
+        assert [article.headline for article in found(response)] == ["Ferry crossing 2", "Ferry crossing 4"]
+        sql = self.page_sql(queries)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = " | ".join(row[-1] for row in cursor.fetchall())
+        assert "USING COVERING INDEX byline_author_listed" in plan, plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
 
     def test_a_rare_word_is_read_from_the_index(self, client, ferry_stories):
         with CaptureQueriesContext(connection) as queries:
