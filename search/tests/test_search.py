@@ -701,6 +701,14 @@ class TestPostgreSQLWalksOnlyThroughTheNewestStories:
         assert list(results.recent[0][:2]) == [], "The third newest of theirs is not tested"
         assert [article.headline for article in results[:2]] == ["Airship 7"]
 
+    def test_an_author_of_fewer_stories_than_the_walk_tests_has_them_all_tested(self, writer, monkeypatch):
+        monkeypatch.setattr(backends, "FIRST_WALK_STORIES", 10)
+        warm_site_cache()
+        headlines, statements = self.read("airship OR hangar", slice(0, 3), newest_first=True, author=writer)
+
+        assert headlines == ["Hangar 5", "Hangar 6", "Airship 7"]
+        assert len(statements) == 1 and self.TESTED_IN_TURN in statements[0]
+
     @pytest.mark.parametrize("page", [slice(0, 1), slice(0, 2), slice(1, 3), slice(0, 10)])
     def test_an_authors_pages_are_the_same_as_from_reading_every_match(self, writer, page):
         results = search_articles(Article.objects.published(), "airship OR hangar", newest_first=True, author=writer)
