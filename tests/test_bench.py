@@ -18,8 +18,16 @@ from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
 
 from bench import run as bench_run
-from bench.inprocess import FETCHES, Measurement, assemble, choose_pages, serve_turns, sql_timer
-from bench.run import fastest_of, in_turns
+from bench.inprocess import (
+    FETCHES,
+    Measurement,
+    assemble,
+    choose_pages,
+    measure_search,
+    serve_turns,
+    sql_timer,
+)
+from bench.run import fastest_of, in_turns, search_lines
 
 
 def measurement(home_ms, article_ms, admin_ms, search_p50_ms):
@@ -56,6 +64,29 @@ def test_the_date_archive_measured_is_the_last_whole_month(make_article):
     paths = choose_pages()
 
     assert paths["date archive"] == reverse("articles:archive_month", kwargs={"year": 2026, "month": "11"})
+
+
+def test_search_is_measured_also_narrowed_to_the_busiest_section_and_author(
+    make_article, make_author, make_section, monkeypatch
+):
+    from bench import inprocess
+
+    monkeypatch.setattr(inprocess, "SEARCH_RUNS", 1)
+    monkeypatch.setattr(inprocess, "SEARCH_QUERIES", ["council budget", "flood"])
+    monkeypatch.setattr(inprocess, "NARROWED_WORDS", ["council budget"])
+    busy, world = make_author(slug="busy"), make_section(slug="world")
+    for _ in range(3):
+        make_article(headline="Council budget", authors=[busy], section=world)
+    make_article(headline="Flood")
+
+    search = measure_search()
+
+    narrowed = [query for query in search["queries"] if query["kind"] == "narrowed"]
+    assert [query["words"] for query in narrowed] == ["council budget (section world)", "council budget (author busy)"]
+    assert all(query["status"] == 200 for query in search["queries"]) and search["narrowed_p50_ms"] > 0
+    lines = search_lines(search, search, 10_000, 1_000_000)
+    assert f"busiest section or author: {search['narrowed_p50_ms']:.1f} ms at 10,000" in lines[1]
+    assert "| `council budget (author busy)` |" in "\n".join(lines)
 
 
 def test_sql_is_timed_to_the_last_row_fetched(monkeypatch):
