@@ -45,8 +45,10 @@ SEARCH_QUERIES = [
     "university",
 ]
 # Narrowed to the section and to the author with the most stories, a search walks their
-# own lists (search.backends): four of the words each, reported beside the archive's.
-NARROWED_WORDS = SEARCH_QUERIES[:4]
+# own lists first (search.backends), reported beside the archive's: four words, of which
+# the seeded archive's busiest section (Science) has stories with the second and fourth
+# and none with the others, and its busiest author writes all four, some rarely.
+NARROWED_WORDS = ["council budget", "telescope", "flood", "hedgehogs survey"]
 SEARCH_RUNS = 3
 SEARCH_TARGET_MS = 50
 # The admin's article list and change form, signed in as a superuser: under 300 ms each.
