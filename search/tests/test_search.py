@@ -477,20 +477,21 @@ def test_a_search_that_takes_too_long_is_stopped_with_a_message(client, make_art
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's work_mem")
-def test_a_search_reads_its_results_with_the_memory_to_combine_indexes_exactly(client, make_article):
-    def work_mem():
+def test_a_search_reads_its_results_with_enough_memory_and_no_parallel_workers(client, make_article):
+    def settings():
         with connection.cursor() as cursor:
-            cursor.execute("SHOW work_mem")
-            return cursor.fetchone()[0]
+            cursor.execute("SELECT current_setting('work_mem'), current_setting('max_parallel_workers_per_gather')")
+            return cursor.fetchone()
 
-    default = work_mem()
+    default = settings()
     # The settings last until the search's transaction ends; in a test's, until the test's
     # own ends, unless rolled back.
     with transaction.atomic():
         with backends.search_limits(connection.alias):
-            assert work_mem() == backends.SEARCH_WORK_MEM != default
+            assert settings() == (backends.SEARCH_WORK_MEM, str(backends.SEARCH_PARALLEL_WORKERS))
+            assert settings() != default
         transaction.set_rollback(True)
-    assert work_mem() == default
+    assert settings() == default
 
     make_article(headline="Zeppelin lands in park")
     with CaptureQueriesContext(connection) as queries:
@@ -499,6 +500,7 @@ def test_a_search_reads_its_results_with_the_memory_to_combine_indexes_exactly(c
     limits = next(i for i, sql in enumerate(statements) if "set_config" in sql)
     results = next(i for i, sql in enumerate(statements) if "ts_headline" in sql)
     assert f"'work_mem', '{backends.SEARCH_WORK_MEM}', true" in statements[limits]
+    assert f"'max_parallel_workers_per_gather', '{backends.SEARCH_PARALLEL_WORKERS}', true" in statements[limits]
     assert limits < results, "The results are read within the limits"
 
 
