@@ -161,8 +161,10 @@ SEARCH_WORK_MEM = "16MB"
 # A search's statements read a few thousand rows at most, and its walks stop after a page:
 # PostgreSQL's parallel workers cost more to start (about 10 ms) than they save, and each
 # walks its share of a list to the end (all 1,000 of an author's newest, for a page found
-# in the first 500). Without them at a million stories, an author's search took 26–36 ms
-# against 45–54, and no other search took longer.
+# in the first 500). Without them, at a million stories, an author's search took 23–24 ms
+# against 35–37, the archive's searches 1–2.5 ms longer (18–23.5 against 16–20), and the
+# median of both 25.1 ms against 26.3; under load the workers would take CPUs that other
+# requests are waiting for.
 SEARCH_PARALLEL_WORKERS = 0
 
 
