@@ -24,7 +24,7 @@ class NavigationSections(ModelChoiceIterator):
             yield self.choice(section)
 
     def __len__(self):
-        return len(Section.objects.navigation()) + (self.field.empty_label is not None)
+        return len(Section.objects.navigation()) + (1 if self.field.empty_label is not None else 0)
 
     def __bool__(self):
         return self.field.empty_label is not None or bool(Section.objects.navigation())

@@ -387,6 +387,10 @@ class TestSearchPage:
         options = re.findall(r'<option value="([^"]*)"', section_list)
         assert options == ["", *(section.slug for section in Section.objects.all())]
         assert options.index("world") < options.index("sport")
+        with CaptureQueriesContext(connection) as counting:
+            choices = SearchForm().fields["section"].choices
+            assert len(choices) == len(options) and choices
+        assert not counting.captured_queries
 
     @pytest.mark.parametrize(
         ("params", "message"),
